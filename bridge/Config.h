@@ -1,0 +1,55 @@
+#pragma once
+// dppbridge's configuration: conf/dppbridge.properties (POCO Util properties format) plus
+// command-line overrides. Everything is checked when loading: an unknown key, a bad duration
+// or a bad number is a ConfigError naming the key, so mistakes surface at start, not at 2 a.m.
+// A loaded Config is an immutable value; share it freely between threads.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace dpp::bridge {
+
+class ConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct PeerConfig {
+    std::string url;
+    std::string username;
+    std::string password;
+};
+
+struct Config {
+    std::string sourceFile; // the file it came from, empty for defaults
+    std::string storeUri = "sqlite:var/dppbridge.db";
+    std::string listen = "127.0.0.1:8080";
+    std::size_t serverThreads = 16;
+    std::size_t serverMaxQueued = 512;
+    std::size_t maxBodyBytes = 1024 * 1024;
+    std::chrono::milliseconds connectTimeout{5000};
+    std::chrono::milliseconds responseTimeout{30000};
+    std::vector<std::chrono::milliseconds> retrySchedule; // after the first attempt
+    std::size_t responseExcerptBytes = 2048;
+    std::string tlsCaFile;
+    bool allowPrivateDestinations = false;
+    std::map<std::int64_t, PeerConfig> peers;
+
+    // Reads a properties file; an empty path gives the defaults. Throws ConfigError.
+    static Config load(const std::string& path);
+    // Every key a configuration file may hold (peers.<account>.* aside), for messages.
+    static const std::vector<std::string>& knownKeys();
+};
+
+// "250ms", "5s", "5m", "2h", "1d"; a bare number is seconds. Throws ConfigError naming what.
+std::chrono::milliseconds parseDuration(const std::string& text, const std::string& what);
+// "5s,5m,30m" -> durations.
+std::vector<std::chrono::milliseconds> parseDurationList(const std::string& text,
+                                                         const std::string& what);
+std::string formatDuration(std::chrono::milliseconds duration);
+
+} // namespace dpp::bridge

@@ -1,0 +1,43 @@
+#include "bridge/Log.h"
+
+#include "bridge/store/Database.h"
+
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+
+namespace dpp::bridge {
+
+namespace {
+std::atomic<LogLevel> threshold{LogLevel::Info};
+std::mutex writing;
+
+const char* name(LogLevel level) {
+    switch (level) {
+    case LogLevel::Debug:
+        return "debug";
+    case LogLevel::Info:
+        return "info";
+    case LogLevel::Warning:
+        return "warning";
+    case LogLevel::Error:
+        return "error";
+    }
+    return "?";
+}
+} // namespace
+
+void setLogLevel(LogLevel level) {
+    threshold = level;
+}
+
+void log(LogLevel level, const std::string& message) {
+    if (level < threshold.load())
+        return;
+    std::string line = nowText() + " " + name(level) + " " + message + "\n";
+    std::lock_guard lock(writing);
+    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::fflush(stderr);
+}
+
+} // namespace dpp::bridge

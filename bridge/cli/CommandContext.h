@@ -1,0 +1,39 @@
+#pragma once
+// What every command gets: the loaded configuration, the store (opened and migrated on first
+// use), the tag vocabulary webhooks compile against, and the output streams. One per process;
+// used from the main thread (serve hands the Database to its own threads).
+#include "bridge/Config.h"
+#include "bridge/store/Database.h"
+#include "mapping/CompiledWebhook.h"
+
+#include <iosfwd>
+#include <memory>
+
+namespace dpp::bridge {
+
+class CommandContext {
+public:
+    CommandContext(Config config, std::ostream& out, std::ostream& err)
+        : config_(std::move(config)), out_(out), err_(err) {}
+
+    const Config& config() const { return config_; }
+    std::ostream& out() { return out_; }
+    std::ostream& err() { return err_; }
+
+    // Opens the store and applies pending migrations (init does it explicitly; every other
+    // command does it at start-up so an upgraded binary never meets an old schema).
+    Database& database();
+
+    // Tags beyond system fields and {CF:...} known to webhook values.
+    const mapping::TagVocabulary& vocabulary();
+    mapping::CompiledWebhook compile(const mapping::WebhookDefinition& definition);
+
+private:
+    Config config_;
+    std::ostream& out_;
+    std::ostream& err_;
+    std::unique_ptr<Database> database_;
+    std::unique_ptr<mapping::TagVocabulary> vocabulary_;
+};
+
+} // namespace dpp::bridge

@@ -1,0 +1,137 @@
+#include "bridge/cli/Output.h"
+
+#include "mapping/Encoding.h"
+#include "mapping/Sensitive.h"
+
+namespace dpp::bridge {
+
+using mapping::SystemField;
+
+namespace {
+
+std::string shown(const mapping::Contact& contact, const mapping::SystemFieldInfo& field,
+                  bool revealSecrets) {
+    const std::string& value = contact.get(field.field);
+    return field.sensitive && !revealSecrets && !value.empty() ? mapping::maskValue(value) : value;
+}
+
+std::string shownCustom(const std::string& name, const std::string& value, bool revealSecrets) {
+    return !revealSecrets && mapping::isSensitiveName(name) && !value.empty()
+               ? mapping::maskValue(value)
+               : value;
+}
+
+} // namespace
+
+std::string quoteJson(std::string_view text) {
+    std::string out;
+    mapping::appendJsonString(text, out);
+    return out;
+}
+
+std::string contactJson(const mapping::Contact& contact, bool revealSecrets) {
+    std::string out = "{\"id\": " + std::to_string(contact.id) +
+                      ", \"account_id\": " + std::to_string(contact.accountId);
+    for (const auto& field : mapping::systemFields()) {
+        if (field.field == SystemField::Id || field.field == SystemField::AccountId)
+            continue;
+        out += ", " + quoteJson(field.importName) + ": " +
+               quoteJson(shown(contact, field, revealSecrets));
+    }
+    out += ", \"custom\": {";
+    bool first = true;
+    for (const auto& [name, value] : contact.custom) {
+        out += (first ? "" : ", ") + quoteJson(name) + ": " +
+               quoteJson(shownCustom(name, value, revealSecrets));
+        first = false;
+    }
+    return out + "}}";
+}
+
+std::string contactText(const mapping::Contact& contact, bool revealSecrets) {
+    std::string out = "contact " + std::to_string(contact.id) + " (account " +
+                      std::to_string(contact.accountId) + ")\n";
+    for (const auto& field : mapping::systemFields()) {
+        if (field.field == SystemField::Id || field.field == SystemField::AccountId)
+            continue;
+        std::string value = shown(contact, field, revealSecrets);
+        if (value.empty())
+            continue;
+        std::string label = "  " + std::string(field.importName);
+        label.resize(16, ' ');
+        out += label + value + "\n";
+    }
+    for (const auto& [name, value] : contact.custom) {
+        std::string label = "  [" + name + "]";
+        if (label.size() < 16)
+            label.resize(16, ' ');
+        else
+            label += " ";
+        out += label + shownCustom(name, value, revealSecrets) + "\n";
+    }
+    return out;
+}
+
+std::string contactRow(const mapping::Contact& contact) {
+    auto column = [](std::string text, std::size_t width) {
+        if (text.size() < width)
+            text.resize(width, ' ');
+        return text + " ";
+    };
+    return column(std::to_string(contact.id), 8) +
+           column(contact.get(SystemField::FirstName) + " " + contact.get(SystemField::LastName),
+                  24) +
+           column(contact.get(SystemField::CellPhone), 14) +
+           column(contact.get(SystemField::State), 5) + contact.get(SystemField::Email);
+}
+
+std::string dataSourceJson(const DataSource& source) {
+    std::string out =
+        "{\"id\": " + std::to_string(source.id) +
+        ", \"account_id\": " + std::to_string(source.accountId) +
+        ", \"name\": " + quoteJson(source.name) +
+        ", \"posting_path\": " + quoteJson(source.postingPath()) +
+        ", \"webhook_id\": " + (source.webhookId ? std::to_string(*source.webhookId) : "null") +
+        ", \"mappings\": {";
+    bool first = true;
+    for (const auto& [key, field] : source.mappings) {
+        out += (first ? "" : ", ") + quoteJson(key) + ": " + quoteJson(mapping::info(field).tag);
+        first = false;
+    }
+    return out + "}}";
+}
+
+std::string deliveryJson(const DeliveryRecord& delivery,
+                         const std::vector<AttemptRecord>* attempts) {
+    std::string out = "{\"id\": " + std::to_string(delivery.id) +
+                      ", \"idempotency_key\": " + quoteJson(delivery.idempotencyKey) +
+                      ", \"webhook_id\": " + std::to_string(delivery.webhookId) +
+                      ", \"contact_id\": " + std::to_string(delivery.contactId) +
+                      ", \"status\": " + quoteJson(delivery.status) +
+                      ", \"attempts\": " + std::to_string(delivery.attempts) +
+                      ", \"created_at\": " + quoteJson(delivery.createdAt) +
+                      ", \"updated_at\": " + quoteJson(delivery.updatedAt) +
+                      ", \"next_attempt_at\": " +
+                      (delivery.nextAttemptAt.empty() ? "null" : quoteJson(delivery.nextAttemptAt));
+    if (attempts) {
+        out += ", \"request\": {\"method\": " + quoteJson(delivery.method) +
+               ", \"url\": " + quoteJson(delivery.url) +
+               ", \"content_type\": " + quoteJson(delivery.contentType) +
+               ", \"body\": " + quoteJson(delivery.body) + "}, \"attempt_log\": [";
+        for (std::size_t i = 0; i < attempts->size(); ++i) {
+            const AttemptRecord& attempt = (*attempts)[i];
+            out += (i ? ", " : "") + std::string("{\"attempt\": ") +
+                   std::to_string(attempt.attempt) +
+                   ", \"started_at\": " + quoteJson(attempt.startedAt) +
+                   ", \"duration_ms\": " + std::to_string(attempt.durationMs) +
+                   ", \"status_code\": " + std::to_string(attempt.statusCode) +
+                   ", \"outcome\": " + quoteJson(attempt.outcome) +
+                   ", \"error\": " + quoteJson(attempt.error) +
+                   ", \"response_excerpt\": " + quoteJson(attempt.responseExcerpt) + "}";
+        }
+        out += "]";
+    }
+    return out + "}";
+}
+
+} // namespace dpp::bridge

@@ -1,0 +1,46 @@
+#pragma once
+// The HTTP side of `serve`: a POCO HTTPServer on its own thread pool that routes
+// /post/<token>/ to data sources and /health to a liveness answer. Connections the queue
+// cannot hold are counted and logged, never dropped silently. start() and stop() are called
+// from one thread; request handling runs on the pool.
+#include "bridge/Config.h"
+#include "bridge/store/Database.h"
+
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/ThreadPool.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace dpp::bridge {
+
+class BridgeServer {
+public:
+    // Binds at once (port 0 picks a free port); throws InputError when it cannot.
+    BridgeServer(const Config& config, Database& database, const std::string& listen);
+    ~BridgeServer();
+
+    void start();
+    void stop(); // stops accepting, waits for running requests
+    std::uint16_t port() const { return port_; }
+
+private:
+    void watchRefusals();
+
+    std::unique_ptr<Poco::ThreadPool> pool_;
+    std::unique_ptr<Poco::Net::HTTPServer> server_;
+    std::uint16_t port_ = 0;
+    std::thread watcher_;
+    std::mutex mutex_;
+    std::condition_variable stopping_;
+    bool stopped_ = false;
+    std::size_t maxQueued_;
+};
+
+// "HOST:PORT" or ":PORT" or "PORT" -> address; throws InputError naming the text.
+Poco::Net::SocketAddress parseListenAddress(const std::string& listen);
+
+} // namespace dpp::bridge

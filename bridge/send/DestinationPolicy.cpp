@@ -1,0 +1,44 @@
+#include "bridge/send/DestinationPolicy.h"
+
+#include <Poco/Net/DNS.h>
+#include <Poco/Net/HostEntry.h>
+#include <Poco/Net/NetException.h>
+
+namespace dpp::bridge {
+
+std::optional<std::string> DestinationPolicy::refusal(const Poco::Net::IPAddress& address) const {
+    std::string text = address.toString();
+    if (address.isLinkLocal() || text == "169.254.169.254" || text == "fd00:ec2::254")
+        return "destination " + text + " is a link-local or cloud metadata address; never allowed";
+    if (address.isMulticast() || address.isBroadcast())
+        return "destination " + text + " is a multicast or broadcast address";
+    if (allowPrivate_)
+        return std::nullopt;
+    bool uniqueLocal = address.family() == Poco::Net::IPAddress::IPv6 &&
+                       (static_cast<const unsigned char*>(address.addr())[0] & 0xfe) == 0xfc;
+    if (address.isLoopback() || address.isSiteLocal() || address.isWildcard() || uniqueLocal ||
+        address.isIPv4Mapped())
+        return "destination " + text +
+               " is a loopback or private address; set network.allow_private_destinations=true "
+               "to allow it";
+    return std::nullopt;
+}
+
+std::optional<std::string> DestinationPolicy::check(const std::string& host) const {
+    Poco::Net::IPAddress literal;
+    if (Poco::Net::IPAddress::tryParse(host, literal))
+        return refusal(literal);
+    try {
+        Poco::Net::HostEntry entry = Poco::Net::DNS::hostByName(host);
+        if (entry.addresses().empty())
+            return "host '" + host + "' has no address";
+        for (const auto& address : entry.addresses())
+            if (auto reason = refusal(address))
+                return "host '" + host + "': " + *reason;
+    } catch (const Poco::Exception&) {
+        return std::nullopt; // the connection attempt reports the DNS failure, and retries
+    }
+    return std::nullopt;
+}
+
+} // namespace dpp::bridge

@@ -1,0 +1,187 @@
+#include "bridge/send/HttpSender.h"
+
+#include "bridge/Version.h"
+
+#include <Poco/Net/AcceptCertificateHandler.h>
+#include <Poco/Net/HTTPBasicCredentials.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/RejectCertificateHandler.h>
+#include <Poco/Net/SSLException.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/URI.h>
+
+#include <charconv>
+#include <memory>
+#include <mutex>
+
+namespace dpp::bridge {
+
+namespace {
+
+constexpr std::size_t kBodyRuleLimit = 1024 * 1024; // read at most this much to match a rule
+
+bool isRetryableStatus(int status) {
+    return status == 408 || status == 429 || (status >= 500 && status <= 599);
+}
+
+std::optional<std::chrono::seconds> parseRetryAfter(const Poco::Net::HTTPResponse& response) {
+    if (!response.has("Retry-After"))
+        return std::nullopt;
+    const std::string& value = response.get("Retry-After");
+    long seconds = 0;
+    auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+    if (error == std::errc() && end == value.data() + value.size() && seconds >= 0)
+        return std::chrono::seconds(seconds);
+    return std::nullopt; // HTTP-date form: the retry schedule applies
+}
+
+std::string pathOf(const std::string& url) {
+    Poco::URI uri(url);
+    std::string path = uri.getPathAndQuery();
+    return path.empty() ? "/" : path;
+}
+
+std::string hostHeader(const mapping::UrlParts& target) {
+    bool defaultPort = (target.scheme == "http" && target.port == 80) ||
+                       (target.scheme == "https" && target.port == 443);
+    std::string host =
+        target.host.find(':') != std::string::npos ? "[" + target.host + "]" : target.host;
+    return defaultPort ? host : host + ":" + std::to_string(target.port);
+}
+
+} // namespace
+
+Poco::Net::Context::Ptr makeClientTlsContext(const std::string& caFile) {
+    static std::once_flag installed;
+    std::call_once(installed, [] {
+        // Never ask a console what to do with a bad certificate: refuse it.
+        Poco::SharedPtr<Poco::Net::InvalidCertificateHandler> reject =
+            new Poco::Net::RejectCertificateHandler(false);
+        Poco::Net::SSLManager::instance().initializeClient(nullptr, reject, nullptr);
+    });
+    Poco::Net::Context::Ptr context = new Poco::Net::Context(
+        Poco::Net::Context::TLS_CLIENT_USE, "", "", caFile, Poco::Net::Context::VERIFY_STRICT, 9,
+        true, "ALL:!ADH:!LOW:!EXP:!MD5:!aNULL:@STRENGTH");
+    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    return context;
+}
+
+HttpSender::HttpSender(const Config& config)
+    : connectTimeout_(config.connectTimeout), responseTimeout_(config.responseTimeout),
+      excerptBytes_(config.responseExcerptBytes), policy_(config.allowPrivateDestinations),
+      tlsContext_(makeClientTlsContext(config.tlsCaFile)) {}
+
+std::string HttpSender::describe(const mapping::CompiledWebhook& webhook,
+                                 const mapping::RenderedRequest& request,
+                                 const std::string& idempotencyKey) {
+    const auto& definition = webhook.definition();
+    std::string out = request.method + " " + pathOf(request.maskedUrl) + " HTTP/1.1\r\n";
+    out += "Host: " + hostHeader(webhook.target()) + "\r\n";
+    out += std::string("User-Agent: ") + userAgent() + "\r\n";
+    if (definition.auth)
+        out += "Authorization: Basic ****\r\n";
+    out += "Idempotency-Key: " + idempotencyKey + "\r\n";
+    out += "webhook-id: " + idempotencyKey + "\r\n";
+    if (request.method == "POST") {
+        out += "Content-Type: " + request.contentType + "\r\n";
+        out += "Content-Length: " + std::to_string(request.body.size()) + "\r\n";
+    }
+    out += "\r\n";
+    out += request.maskedBody;
+    return out;
+}
+
+SendResult HttpSender::send(const mapping::CompiledWebhook& webhook,
+                            const mapping::RenderedRequest& request,
+                            const std::string& idempotencyKey) {
+    SendResult result;
+    auto started = std::chrono::steady_clock::now();
+    auto finish = [&](SendResult& r) -> SendResult& {
+        r.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started);
+        return r;
+    };
+    const mapping::UrlParts& target = webhook.target();
+    if (auto refusal = policy_.check(target.host)) {
+        result.error = *refusal;
+        return finish(result);
+    }
+    try {
+        std::unique_ptr<Poco::Net::HTTPClientSession> session;
+        if (target.scheme == "https")
+            session = std::make_unique<Poco::Net::HTTPSClientSession>(
+                target.host, static_cast<Poco::UInt16>(target.port), tlsContext_);
+        else
+            session = std::make_unique<Poco::Net::HTTPClientSession>(
+                target.host, static_cast<Poco::UInt16>(target.port));
+        auto toSpan = [](std::chrono::milliseconds ms) {
+            return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
+        };
+        session->setTimeout(toSpan(connectTimeout_), toSpan(responseTimeout_),
+                            toSpan(responseTimeout_));
+        Poco::Net::HTTPRequest httpRequest(request.method, pathOf(request.url),
+                                           Poco::Net::HTTPMessage::HTTP_1_1);
+        httpRequest.setHost(target.host, static_cast<Poco::UInt16>(target.port));
+        httpRequest.set("User-Agent", userAgent());
+        httpRequest.set("Idempotency-Key", idempotencyKey);
+        httpRequest.set("webhook-id", idempotencyKey);
+        if (const auto& auth = webhook.definition().auth)
+            Poco::Net::HTTPBasicCredentials(auth->username, auth->password)
+                .authenticate(httpRequest);
+        if (request.method == "POST") {
+            httpRequest.setContentType(request.contentType);
+            httpRequest.setContentLength(static_cast<std::streamsize>(request.body.size()));
+        }
+        std::ostream& body = session->sendRequest(httpRequest);
+        body.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
+        body.flush();
+        Poco::Net::HTTPResponse response;
+        std::istream& answer = session->receiveResponse(response);
+        result.statusCode = static_cast<int>(response.getStatus());
+        std::string text;
+        std::size_t limit = std::max(
+            excerptBytes_,
+            webhook.definition().success.bodyContains.empty() ? excerptBytes_ : kBodyRuleLimit);
+        char buffer[8192];
+        while (text.size() < limit && answer) {
+            answer.read(buffer, static_cast<std::streamsize>(
+                                    std::min(sizeof(buffer), limit - text.size())));
+            text.append(buffer, static_cast<std::size_t>(answer.gcount()));
+        }
+        result.responseExcerpt = text.substr(0, excerptBytes_);
+        result.retryAfter = parseRetryAfter(response);
+        bool success2xx = result.statusCode >= 200 && result.statusCode <= 299;
+        const std::string& rule = webhook.definition().success.bodyContains;
+        if (success2xx && (rule.empty() || text.find(rule) != std::string::npos)) {
+            result.delivered = true;
+        } else if (success2xx) {
+            result.error = "HTTP " + std::to_string(result.statusCode) +
+                           " but the response does not contain '" + rule + "'";
+        } else if (result.statusCode >= 300 && result.statusCode <= 399) {
+            result.error = "HTTP " + std::to_string(result.statusCode) + " redirect to '" +
+                           response.get("Location", "") + "' not followed";
+        } else {
+            result.error = "HTTP " + std::to_string(result.statusCode) + " " + response.getReason();
+            result.retryable = isRetryableStatus(result.statusCode);
+        }
+    } catch (const Poco::TimeoutException& error) {
+        result.error = "timed out: " + error.displayText();
+        result.retryable = true;
+    } catch (const Poco::Net::SSLException& error) {
+        result.error = "TLS: " + error.displayText();
+        result.retryable = false;
+    } catch (const Poco::Exception& error) {
+        result.error = error.displayText();
+        result.retryable = true;
+    } catch (const std::exception& error) {
+        result.error = error.what();
+        result.retryable = true;
+    }
+    return finish(result);
+}
+
+} // namespace dpp::bridge

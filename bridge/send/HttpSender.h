@@ -1,0 +1,53 @@
+#pragma once
+// Sends one rendered webhook request over HTTP or HTTPS with POCO and judges the answer:
+// explicit connect and response timeouts, HTTP Basic authentication, the Idempotency-Key and
+// webhook-id headers, certificates verified (system store plus tls.ca_file, TLS 1.2 at
+// least), redirects not followed, the destination policy applied after DNS resolution.
+// Never throws for network or HTTP failures: they come back in the SendResult.
+// Thread-safe: each send() uses its own session.
+#include "bridge/Config.h"
+#include "bridge/send/DestinationPolicy.h"
+#include "mapping/CompiledWebhook.h"
+
+#include <Poco/Net/Context.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace dpp::bridge {
+
+struct SendResult {
+    int statusCode = 0;     // 0 when no response arrived
+    bool delivered = false; // 2xx and the webhook's body rule
+    bool retryable = false; // network error, timeout, 408, 429, 5xx
+    std::string error;      // empty when delivered
+    std::string responseExcerpt;
+    std::chrono::milliseconds duration{0};
+    std::optional<std::chrono::seconds> retryAfter;
+};
+
+class HttpSender {
+public:
+    explicit HttpSender(const Config& config);
+
+    SendResult send(const mapping::CompiledWebhook& webhook,
+                    const mapping::RenderedRequest& request, const std::string& idempotencyKey);
+
+    // The request line and headers as they go on the wire, secrets masked; for previews.
+    static std::string describe(const mapping::CompiledWebhook& webhook,
+                                const mapping::RenderedRequest& request,
+                                const std::string& idempotencyKey);
+
+private:
+    std::chrono::milliseconds connectTimeout_;
+    std::chrono::milliseconds responseTimeout_;
+    std::size_t excerptBytes_;
+    DestinationPolicy policy_;
+    Poco::Net::Context::Ptr tlsContext_;
+};
+
+// The shared client TLS context: verifies peers against the system store and caFile.
+Poco::Net::Context::Ptr makeClientTlsContext(const std::string& caFile);
+
+} // namespace dpp::bridge

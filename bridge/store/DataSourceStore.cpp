@@ -1,0 +1,211 @@
+#include "bridge/store/DataSourceStore.h"
+
+#include "bridge/InputError.h"
+#include "bridge/store/ContactStore.h"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/Nullable.h>
+#include <Poco/RandomStream.h>
+
+using namespace Poco::Data::Keywords;
+
+namespace dpp::bridge {
+
+namespace {
+
+std::string joinKeys(const std::vector<std::string>& keys) {
+    std::string joined;
+    for (const auto& key : keys) {
+        if (!joined.empty())
+            joined += '\n';
+        joined += key;
+    }
+    return joined;
+}
+
+std::vector<std::string> splitKeys(const std::string& joined) {
+    std::vector<std::string> keys;
+    std::size_t start = 0;
+    while (start < joined.size()) {
+        std::size_t end = joined.find('\n', start);
+        if (end == std::string::npos)
+            end = joined.size();
+        keys.push_back(joined.substr(start, end - start));
+        start = end + 1;
+    }
+    return keys;
+}
+
+std::vector<DataSource> selectSources(Poco::Data::Session& session, const std::string& where,
+                                      const std::string& argument) {
+    Poco::Data::Statement select(session);
+    std::string value = argument;
+    select << "SELECT id, account_id, name, token, webhook_id FROM data_sources" +
+                  (where.empty() ? std::string(" ORDER BY id") : " WHERE " + where);
+    if (!where.empty())
+        select, use(value);
+    select.execute();
+    Poco::Data::RecordSet rows(select);
+    std::vector<DataSource> sources;
+    for (std::size_t i = 0; i < rows.rowCount(); ++i) {
+        DataSource source;
+        source.id = rows.value(0, i).convert<std::int64_t>();
+        source.accountId = rows.value(1, i).convert<std::int64_t>();
+        source.name = rows.value(2, i).convert<std::string>();
+        source.token = rows.value(3, i).convert<std::string>();
+        if (!rows.value(4, i).isEmpty())
+            source.webhookId = rows.value(4, i).convert<std::int64_t>();
+        std::vector<std::string> keys, fields;
+        session << "SELECT post_key, field FROM data_source_mappings WHERE data_source_id = ?",
+            use(source.id), into(keys), into(fields), now;
+        for (std::size_t m = 0; m < keys.size(); ++m)
+            if (auto field = mapping::fieldByTag(fields[m]))
+                source.mappings[keys[m]] = *field;
+        sources.push_back(std::move(source));
+    }
+    return sources;
+}
+
+} // namespace
+
+std::string randomHexToken(std::size_t bytes) {
+    Poco::RandomInputStream random;
+    static const char* digits = "0123456789abcdef";
+    std::string token;
+    token.reserve(bytes * 2);
+    for (std::size_t i = 0; i < bytes; ++i) {
+        auto byte = static_cast<unsigned char>(random.get());
+        token.push_back(digits[byte >> 4]);
+        token.push_back(digits[byte & 15]);
+    }
+    return token;
+}
+
+DataSource DataSourceStore::add(std::int64_t accountId, const std::string& name,
+                                std::optional<std::int64_t> webhookId) {
+    if (name.empty())
+        throw InputError("--name must not be empty");
+    DataSource source;
+    source.accountId = accountId;
+    source.name = name;
+    source.token = randomHexToken();
+    source.webhookId = webhookId;
+    database_.write([&](Poco::Data::Session& session) {
+        if (!ContactStore::accountExists(session, accountId))
+            throw NotFound("account " + std::to_string(accountId) +
+                           " does not exist; create it with: dppbridge account add --id " +
+                           std::to_string(accountId) + " --name NAME");
+        int clash = 0;
+        session << "SELECT COUNT(*) FROM data_sources WHERE account_id = ? AND name = ?",
+            use(accountId), useRef(name), into(clash), now;
+        if (clash)
+            throw InputError("account " + std::to_string(accountId) +
+                             " already has a data source named '" + name + "'");
+        if (webhookId) {
+            int exists = 0;
+            session << "SELECT COUNT(*) FROM webhooks WHERE id = ?", use(*webhookId), into(exists),
+                now;
+            if (!exists)
+                throw NotFound("webhook " + std::to_string(*webhookId) + " does not exist");
+        }
+        Poco::Nullable<std::int64_t> webhook;
+        if (webhookId)
+            webhook = *webhookId;
+        std::string createdAt = nowText();
+        session << "INSERT INTO data_sources (account_id, name, token, webhook_id, created_at) "
+                   "VALUES (?, ?, ?, ?, ?) RETURNING id",
+            use(accountId), useRef(name), useRef(source.token), use(webhook), use(createdAt),
+            into(source.id), now;
+    });
+    return source;
+}
+
+std::optional<DataSource> DataSourceStore::findByToken(const std::string& token) {
+    std::optional<DataSource> result;
+    database_.read([&](Poco::Data::Session& session) {
+        auto sources = selectSources(session, "token = ?", token);
+        if (!sources.empty())
+            result = std::move(sources.front());
+    });
+    return result;
+}
+
+std::optional<DataSource> DataSourceStore::find(std::int64_t id) {
+    std::optional<DataSource> result;
+    database_.read([&](Poco::Data::Session& session) {
+        auto sources = selectSources(session, "id = CAST(? AS INTEGER)", std::to_string(id));
+        if (!sources.empty())
+            result = std::move(sources.front());
+    });
+    return result;
+}
+
+DataSource DataSourceStore::require(std::int64_t id) {
+    auto source = find(id);
+    if (!source)
+        throw NotFound("data source " + std::to_string(id) +
+                       " does not exist (see: dppbridge datasource list)");
+    return *source;
+}
+
+std::vector<DataSource> DataSourceStore::all() {
+    std::vector<DataSource> result;
+    database_.read([&](Poco::Data::Session& session) { result = selectSources(session, "", ""); });
+    return result;
+}
+
+void DataSourceStore::map(std::int64_t dataSourceId, const std::string& key,
+                          mapping::SystemField field) {
+    std::string tag(mapping::info(field).tag);
+    database_.write([&](Poco::Data::Session& session) {
+        session << "DELETE FROM data_source_mappings WHERE data_source_id = ? AND post_key = ?",
+            use(dataSourceId), useRef(key), now;
+        session << "INSERT INTO data_source_mappings (data_source_id, post_key, field) "
+                   "VALUES (?, ?, ?)",
+            use(dataSourceId), useRef(key), use(tag), now;
+    });
+}
+
+void DataSourceStore::unmap(std::int64_t dataSourceId, const std::string& key) {
+    database_.write([&](Poco::Data::Session& session) {
+        session << "DELETE FROM data_source_mappings WHERE data_source_id = ? AND post_key = ?",
+            use(dataSourceId), useRef(key), now;
+    });
+}
+
+ReceivedContact DataSourceStore::receive(const DataSource& source, mapping::Contact& contact,
+                                         const std::vector<std::string>& ignoredKeys,
+                                         const std::string& idempotencyKey) {
+    ReceivedContact result;
+    database_.write([&](Poco::Data::Session& session) {
+        if (!idempotencyKey.empty()) {
+            std::vector<std::int64_t> ids;
+            std::vector<std::string> ignored;
+            session << "SELECT contact_id, ignored_keys FROM received_posts "
+                       "WHERE data_source_id = ? AND idempotency_key = ?",
+                bind(source.id), useRef(idempotencyKey), into(ids), into(ignored), now;
+            if (!ids.empty()) {
+                result.contactId = ids.front();
+                result.duplicate = true;
+                result.ignoredKeys = splitKeys(ignored.front());
+                return;
+            }
+        }
+        contact.id = 0;
+        contact.accountId = source.accountId;
+        result.contactId = ContactStore::insert(session, contact);
+        result.ignoredKeys = ignoredKeys;
+        if (!idempotencyKey.empty()) {
+            std::string joined = joinKeys(ignoredKeys);
+            std::string receivedAt = nowText();
+            session << "INSERT INTO received_posts (data_source_id, idempotency_key, contact_id, "
+                       "ignored_keys, received_at) VALUES (?, ?, ?, ?, ?)",
+                bind(source.id), useRef(idempotencyKey), use(result.contactId), use(joined),
+                use(receivedAt), now;
+        }
+    });
+    return result;
+}
+
+} // namespace dpp::bridge

@@ -1,0 +1,56 @@
+#pragma once
+// Data sources (the receiving side): their posting tokens, key-to-field maps, and the
+// idempotent storing of a received contact. Thread-safe through Database.
+#include "bridge/store/Database.h"
+#include "mapping/Contact.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dpp::bridge {
+
+struct DataSource {
+    std::int64_t id = 0;
+    std::int64_t accountId = 0;
+    std::string name;
+    std::string token; // 40 hex characters, 160 random bits
+    std::optional<std::int64_t> webhookId;
+    std::map<std::string, mapping::SystemField> mappings; // extra keys beyond the DPP defaults
+    std::string postingPath() const { return "/post/" + token + "/"; }
+};
+
+struct ReceivedContact {
+    std::int64_t contactId = 0;
+    bool duplicate = false; // the same Idempotency-Key was received before
+    std::vector<std::string> ignoredKeys;
+};
+
+class DataSourceStore {
+public:
+    explicit DataSourceStore(Database& database) : database_(database) {}
+
+    DataSource add(std::int64_t accountId, const std::string& name,
+                   std::optional<std::int64_t> webhookId);
+    std::optional<DataSource> findByToken(const std::string& token);
+    std::optional<DataSource> find(std::int64_t id);
+    DataSource require(std::int64_t id); // throws NotFound
+    std::vector<DataSource> all();
+    void map(std::int64_t dataSourceId, const std::string& key, mapping::SystemField field);
+    void unmap(std::int64_t dataSourceId, const std::string& key);
+
+    // Stores a contact received through a data source, in one transaction. When
+    // idempotencyKey is not empty and was seen before on this data source, stores nothing and
+    // returns the contact stored the first time.
+    ReceivedContact receive(const DataSource& source, mapping::Contact& contact,
+                            const std::vector<std::string>& ignoredKeys,
+                            const std::string& idempotencyKey);
+
+private:
+    Database& database_;
+};
+
+std::string randomHexToken(std::size_t bytes = 20);
+
+} // namespace dpp::bridge

@@ -1,0 +1,152 @@
+#include "bridge/store/Database.h"
+
+#include "bridge/store/Migrations.h"
+
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Timestamp.h>
+
+using namespace Poco::Data::Keywords;
+
+namespace dpp::bridge {
+
+StoreLocation StoreLocation::parse(const std::string& uri) {
+    StoreLocation location;
+    auto colon = uri.find(':');
+    if (colon == std::string::npos)
+        throw StoreError("store URI '" + uri + "' must look like sqlite:PATH");
+    location.backend = uri.substr(0, colon);
+    location.target = uri.substr(colon + 1);
+    if (location.backend == "postgresql")
+        throw StoreError("store URI '" + uri +
+                         "': the PostgreSQL backend is not available in this build yet; use "
+                         "sqlite:PATH");
+    if (location.backend != "sqlite")
+        throw StoreError("store URI '" + uri + "': unknown backend '" + location.backend +
+                         "' (expected sqlite)");
+    if (location.target.empty())
+        throw StoreError("store URI '" + uri + "' names no file");
+    std::filesystem::path file(location.target);
+    location.folder = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+    return location;
+}
+
+Database::Database(const std::string& uri, std::size_t maxSessions)
+    : location_(StoreLocation::parse(uri)), maxSessions_(maxSessions) {
+    static std::once_flag registered;
+    std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
+    std::error_code error;
+    std::filesystem::create_directories(location_.folder, error);
+    if (error)
+        throw StoreError("cannot create the store folder " + location_.folder.string() + ": " +
+                         error.message());
+    idle_.push_back(open());
+    openSessions_ = 1;
+}
+
+Database::~Database() = default;
+
+std::unique_ptr<Poco::Data::Session> Database::open() {
+    try {
+        auto session = std::make_unique<Poco::Data::Session>("SQLite", location_.target);
+        *session << "PRAGMA busy_timeout = 30000", now;
+        *session << "PRAGMA journal_mode = WAL", now;
+        *session << "PRAGMA synchronous = FULL", now;
+        *session << "PRAGMA foreign_keys = ON", now;
+        return session;
+    } catch (const Poco::Exception& error) {
+        throw StoreError("cannot open the store " + location_.target + ": " + error.displayText());
+    }
+}
+
+Database::Lease Database::lease() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        if (!idle_.empty()) {
+            auto session = std::move(idle_.back());
+            idle_.pop_back();
+            return Lease(*this, std::move(session));
+        }
+        if (openSessions_ < maxSessions_) {
+            ++openSessions_;
+            lock.unlock();
+            try {
+                return Lease(*this, open());
+            } catch (...) {
+                std::lock_guard relock(mutex_);
+                --openSessions_;
+                throw;
+            }
+        }
+        available_.wait(lock);
+    }
+}
+
+void Database::giveBack(std::unique_ptr<Poco::Data::Session> session) {
+    {
+        std::lock_guard lock(mutex_);
+        idle_.push_back(std::move(session));
+    }
+    available_.notify_one();
+}
+
+Database::Lease::Lease(Database& database, std::unique_ptr<Poco::Data::Session> session)
+    : database_(&database), session_(std::move(session)) {}
+
+Database::Lease::Lease(Lease&& other) noexcept
+    : database_(other.database_), session_(std::move(other.session_)) {}
+
+Database::Lease::~Lease() {
+    if (session_)
+        database_->giveBack(std::move(session_));
+}
+
+void Database::write(const std::function<void(Poco::Data::Session&)>& work) {
+    Lease session = lease();
+    WriteTransaction transaction(*session);
+    work(*session);
+    transaction.commit();
+}
+
+void Database::read(const std::function<void(Poco::Data::Session&)>& work) {
+    Lease session = lease();
+    work(*session);
+}
+
+int Database::schemaVersion() {
+    int version = 0;
+    read([&](Poco::Data::Session& session) { version = currentSchemaVersion(session); });
+    return version;
+}
+
+int Database::migrate() {
+    int applied = 0;
+    write([&](Poco::Data::Session& session) { applied = applyMigrations(session); });
+    return applied;
+}
+
+WriteTransaction::WriteTransaction(Poco::Data::Session& session) : session_(session) {
+    session_ << "BEGIN IMMEDIATE", now;
+}
+
+WriteTransaction::~WriteTransaction() {
+    if (!open_)
+        return;
+    try {
+        session_ << "ROLLBACK", now;
+    } catch (...) {
+        // The connection is unusable; nothing more can be done while unwinding.
+    }
+}
+
+void WriteTransaction::commit() {
+    session_ << "COMMIT", now;
+    open_ = false;
+}
+
+std::string nowText() {
+    return Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y-%m-%dT%H:%M:%S.%iZ");
+}
+
+} // namespace dpp::bridge

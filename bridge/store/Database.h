@@ -1,0 +1,93 @@
+#pragma once
+// The connection to the store: a small pool of POCO Data sessions on one database, the
+// numbered migrations, and write transactions. Thread-safe: any thread may lease a session;
+// a leased session is used by one thread at a time.
+// SQLite is opened in WAL mode with a busy timeout; writes use BEGIN IMMEDIATE so that
+// concurrent writers queue instead of failing with "database is locked".
+#include <Poco/Data/Session.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace dpp::bridge {
+
+class StoreError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct StoreLocation {
+    std::string backend;          // "sqlite" (PostgreSQL to come)
+    std::string target;           // the file path for SQLite
+    std::filesystem::path folder; // where documents and other files live beside it
+    static StoreLocation parse(const std::string& uri); // throws StoreError naming the URI
+};
+
+class Database {
+public:
+    explicit Database(const std::string& uri, std::size_t maxSessions = 8);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    const StoreLocation& location() const { return location_; }
+
+    // Applies the migrations not yet applied; idempotent. Returns how many were applied.
+    int migrate();
+    int schemaVersion();
+
+    // A session borrowed from the pool and returned when the lease ends.
+    class Lease {
+    public:
+        Lease(Database& database, std::unique_ptr<Poco::Data::Session> session);
+        Lease(Lease&& other) noexcept;
+        ~Lease();
+        Poco::Data::Session& operator*() { return *session_; }
+        Poco::Data::Session* operator->() { return session_.get(); }
+
+    private:
+        Database* database_;
+        std::unique_ptr<Poco::Data::Session> session_;
+    };
+    Lease lease();
+
+    // Runs work inside BEGIN IMMEDIATE ... COMMIT; any exception rolls back and propagates.
+    void write(const std::function<void(Poco::Data::Session&)>& work);
+    // Runs work on a leased session without a transaction (single reads).
+    void read(const std::function<void(Poco::Data::Session&)>& work);
+
+private:
+    std::unique_ptr<Poco::Data::Session> open();
+    void giveBack(std::unique_ptr<Poco::Data::Session> session);
+
+    StoreLocation location_;
+    std::size_t maxSessions_;
+    std::size_t openSessions_ = 0;
+    std::vector<std::unique_ptr<Poco::Data::Session>> idle_;
+    std::mutex mutex_;
+    std::condition_variable available_;
+};
+
+// Rolls back on unwind unless commit() was called. Used by Database::write().
+class WriteTransaction {
+public:
+    explicit WriteTransaction(Poco::Data::Session& session);
+    ~WriteTransaction();
+    void commit();
+    WriteTransaction(const WriteTransaction&) = delete;
+    WriteTransaction& operator=(const WriteTransaction&) = delete;
+
+private:
+    Poco::Data::Session& session_;
+    bool open_ = true;
+};
+
+// Now as an ISO 8601 UTC text with milliseconds, the store's time format.
+std::string nowText();
+
+} // namespace dpp::bridge

@@ -1,0 +1,125 @@
+#include "bridge/store/Migrations.h"
+
+#include "bridge/store/Database.h"
+
+#include <string>
+#include <vector>
+
+using namespace Poco::Data::Keywords;
+
+namespace dpp::bridge {
+
+namespace {
+
+struct Migration {
+    int version;
+    const char* description;
+    std::vector<std::string> statements;
+};
+
+// Portable SQL: TEXT timestamps (ISO 8601 UTC), INTEGER ids, no SQLite-only types.
+const std::vector<Migration>& migrations() {
+    static const std::vector<Migration> all{
+        {1,
+         "accounts, contacts, webhooks, data sources, deliveries",
+         {
+             "CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+             "created_at TEXT NOT NULL)",
+             "CREATE TABLE contacts (id INTEGER PRIMARY KEY, "
+             "account_id INTEGER NOT NULL REFERENCES accounts(id), "
+             "firstname TEXT NOT NULL DEFAULT '', lastname TEXT NOT NULL DEFAULT '', "
+             "email TEXT NOT NULL DEFAULT '', homephone TEXT NOT NULL DEFAULT '', "
+             "cellphone TEXT NOT NULL DEFAULT '', workphone TEXT NOT NULL DEFAULT '', "
+             "address1 TEXT NOT NULL DEFAULT '', address2 TEXT NOT NULL DEFAULT '', "
+             "city TEXT NOT NULL DEFAULT '', state TEXT NOT NULL DEFAULT '', "
+             "zip TEXT NOT NULL DEFAULT '', dob TEXT NOT NULL DEFAULT '', "
+             "ssn TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT '', "
+             "campaign TEXT NOT NULL DEFAULT '', externalid TEXT NOT NULL DEFAULT '', "
+             "assigned_to TEXT NOT NULL DEFAULT '', "
+             "created_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
+             "CREATE INDEX contacts_by_account ON contacts(account_id, id)",
+             "CREATE TABLE contact_custom_fields (contact_id INTEGER NOT NULL "
+             "REFERENCES contacts(id) ON DELETE CASCADE, name TEXT NOT NULL, "
+             "value TEXT NOT NULL, PRIMARY KEY (contact_id, name))",
+             "CREATE TABLE webhooks (id INTEGER PRIMARY KEY, title TEXT NOT NULL UNIQUE, "
+             "account_id INTEGER, destination_account INTEGER, url TEXT NOT NULL, "
+             "method TEXT NOT NULL, format TEXT NOT NULL, mode TEXT NOT NULL, port INTEGER, "
+             "auth_username TEXT, auth_password TEXT, "
+             "success_body_contains TEXT NOT NULL DEFAULT '', "
+             "created_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
+             "CREATE TABLE webhook_pairs (webhook_id INTEGER NOT NULL "
+             "REFERENCES webhooks(id) ON DELETE CASCADE, position INTEGER NOT NULL, "
+             "pair_key TEXT NOT NULL, field TEXT, value TEXT NOT NULL DEFAULT '', "
+             "secret INTEGER NOT NULL DEFAULT 0, sample TEXT NOT NULL DEFAULT '', "
+             "PRIMARY KEY (webhook_id, position))",
+             "CREATE TABLE data_sources (id INTEGER PRIMARY KEY, "
+             "account_id INTEGER NOT NULL REFERENCES accounts(id), name TEXT NOT NULL, "
+             "token TEXT NOT NULL UNIQUE, webhook_id INTEGER REFERENCES webhooks(id), "
+             "created_at TEXT NOT NULL, UNIQUE (account_id, name))",
+             "CREATE TABLE data_source_mappings (data_source_id INTEGER NOT NULL "
+             "REFERENCES data_sources(id) ON DELETE CASCADE, post_key TEXT NOT NULL, "
+             "field TEXT NOT NULL, PRIMARY KEY (data_source_id, post_key))",
+             "CREATE TABLE received_posts (data_source_id INTEGER NOT NULL "
+             "REFERENCES data_sources(id), idempotency_key TEXT NOT NULL, "
+             "contact_id INTEGER NOT NULL REFERENCES contacts(id), "
+             "ignored_keys TEXT NOT NULL DEFAULT '', received_at TEXT NOT NULL, "
+             "PRIMARY KEY (data_source_id, idempotency_key))",
+             "CREATE TABLE deliveries (id INTEGER PRIMARY KEY, "
+             "idempotency_key TEXT NOT NULL UNIQUE, "
+             "webhook_id INTEGER NOT NULL REFERENCES webhooks(id), "
+             "contact_id INTEGER NOT NULL REFERENCES contacts(id), status TEXT NOT NULL, "
+             "method TEXT NOT NULL, url TEXT NOT NULL, content_type TEXT NOT NULL, "
+             "body TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, "
+             "next_attempt_at TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
+             "CREATE INDEX deliveries_by_status ON deliveries(status, next_attempt_at)",
+             "CREATE TABLE delivery_attempts (id INTEGER PRIMARY KEY, "
+             "delivery_id INTEGER NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE, "
+             "attempt INTEGER NOT NULL, started_at TEXT NOT NULL, "
+             "duration_ms INTEGER NOT NULL, status_code INTEGER NOT NULL DEFAULT 0, "
+             "outcome TEXT NOT NULL, error TEXT NOT NULL DEFAULT '', "
+             "response_excerpt TEXT NOT NULL DEFAULT '')",
+             "CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts(delivery_id)",
+         }},
+    };
+    return all;
+}
+
+void ensureMigrationTable(Poco::Data::Session& session) {
+    session << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+               "description TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        now;
+}
+
+} // namespace
+
+int latestSchemaVersion() {
+    return migrations().back().version;
+}
+
+int currentSchemaVersion(Poco::Data::Session& session) {
+    ensureMigrationTable(session);
+    int version = 0;
+    session << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(version), now;
+    return version;
+}
+
+int applyMigrations(Poco::Data::Session& session) {
+    int current = currentSchemaVersion(session);
+    int applied = 0;
+    for (const Migration& migration : migrations()) {
+        if (migration.version <= current)
+            continue;
+        for (const std::string& statement : migration.statements)
+            session << statement, now;
+        int version = migration.version;
+        std::string description = migration.description;
+        std::string appliedAt = nowText();
+        session << "INSERT INTO schema_migrations (version, description, applied_at) "
+                   "VALUES (?, ?, ?)",
+            use(version), use(description), use(appliedAt), now;
+        ++applied;
+    }
+    return applied;
+}
+
+} // namespace dpp::bridge

@@ -1,0 +1,14 @@
+#pragma once
+// The store's schema as numbered migrations. Each migration runs once, inside the caller's
+// write transaction, and is recorded in schema_migrations. Never edit a released migration:
+// add the next number.
+#include <Poco/Data/Session.h>
+
+namespace dpp::bridge {
+
+int currentSchemaVersion(Poco::Data::Session& session);
+int latestSchemaVersion();
+// Applies every migration above the current version; returns how many ran.
+int applyMigrations(Poco::Data::Session& session);
+
+} // namespace dpp::bridge

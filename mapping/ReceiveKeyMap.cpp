@@ -1,0 +1,35 @@
+#include "mapping/ReceiveKeyMap.h"
+
+#include <algorithm>
+
+namespace dpp::mapping {
+
+ReceiveKeyMap::ReceiveKeyMap(std::map<std::string, SystemField> extraKeys) {
+    for (const auto& field : systemFields())
+        if (!field.dataSourceKey.empty())
+            keys_.emplace(std::string(field.dataSourceKey), field.field);
+    for (auto& [key, field] : extraKeys)
+        keys_[key] = field;
+}
+
+bool ReceiveKeyMap::isPostable(SystemField field) {
+    return !info(field).assignedByStore;
+}
+
+ReceiveKeyMap::Result ReceiveKeyMap::apply(const KeyValues& posted) const {
+    Result result;
+    for (const auto& [key, value] : posted) {
+        auto it = keys_.find(key);
+        if (it != keys_.end()) {
+            result.contact.set(it->second, value);
+            continue;
+        }
+        result.unmapped.emplace_back(key, value);
+        if (std::find(result.ignoredKeys.begin(), result.ignoredKeys.end(), key) ==
+            result.ignoredKeys.end())
+            result.ignoredKeys.push_back(key);
+    }
+    return result;
+}
+
+} // namespace dpp::mapping
