@@ -5,9 +5,59 @@
 #include <Poco/Exception.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
+#include <array>
+#include <cctype>
+
 namespace dpp::mapping {
 
 namespace {
+
+// The path and query exactly as written after the authority (Poco::URI would decode and
+// re-encode the path, turning "%2F" into "/"); bytes that cannot appear in a request line are
+// percent-encoded. Existing escapes were checked by Poco::URI.
+std::string rawPathAndQuery(std::string_view url) {
+    std::size_t authority = url.find("://");
+    if (authority == std::string_view::npos)
+        return {};
+    std::string_view rest = url.substr(authority + 3);
+    std::size_t start = rest.find_first_of("/?#");
+    if (start == std::string_view::npos)
+        return {};
+    rest = rest.substr(start);
+    rest = rest.substr(0, rest.find('#')); // a fragment is never sent
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (char c : rest) {
+        auto byte = static_cast<unsigned char>(c);
+        if (byte <= 0x20 || byte >= 0x7F ||
+            std::string_view("\"<>\\^`{|}").find(c) != std::string_view::npos) {
+            out.push_back('%');
+            out.push_back(kHex[byte >> 4]);
+            out.push_back(kHex[byte & 0xF]);
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+// A masked form or query for people: '*' left unescaped ("ssn=*****6789"). Standard form
+// decoders read it the same either way; only records and previews use it.
+std::string readableMaskedForm(const KeyValues& masked) {
+    std::string encoded = formEncode(masked);
+    std::string readable;
+    readable.reserve(encoded.size());
+    for (std::size_t i = 0; i < encoded.size(); ++i) {
+        if (encoded.compare(i, 3, "%2A") == 0) {
+            readable.push_back('*');
+            i += 2;
+        } else {
+            readable.push_back(encoded[i]);
+        }
+    }
+    return readable;
+}
 
 std::string maskedFor(const std::string& value, bool sensitive, bool keepsLastDigits) {
     if (!sensitive || value.empty())
@@ -74,10 +124,7 @@ UrlParts parseHttpUrl(std::string_view url) {
     parts.scheme = uri.getScheme();
     parts.host = uri.getHost();
     parts.port = uri.getPort();
-    parts.pathAndQuery = uri.getPathEtc();
-    // getPathEtc() includes the fragment; a fragment is never sent.
-    if (auto hash = parts.pathAndQuery.find('#'); hash != std::string::npos)
-        parts.pathAndQuery.erase(hash);
+    parts.pathAndQuery = rawPathAndQuery(url);
     if (parts.pathAndQuery.empty() || parts.pathAndQuery.front() != '/')
         parts.pathAndQuery.insert(0, "/");
     return parts;
@@ -129,12 +176,19 @@ CompiledWebhook CompiledWebhook::compile(WebhookDefinition definition,
             continue;
         }
         bool carriesSsn = compiledPair.value.usesField(SystemField::Ssn);
-        bool namesSecret = isSensitiveName(pair.key);
+        bool namesSecret = false; // password, token, key: always the fixed mask
+        bool namesNumber = false; // SSN, bank or card number: keeps its last four digits
+        auto classify = [&](std::string_view name) {
+            if (!isSensitiveName(name))
+                return;
+            (isIdentifyingNumberName(name) ? namesNumber : namesSecret) = true;
+        };
+        classify(pair.key);
         for (const TagReference& tag : compiledPair.value.tags())
-            if (tag.kind == TagKind::Custom && isSensitiveName(tag.name.substr(3)))
-                namesSecret = true;
-        compiledPair.sensitive = pair.secret || carriesSsn || namesSecret;
-        compiledPair.keepsLastDigits = !pair.secret && (carriesSsn || namesSecret);
+            if (tag.kind == TagKind::Custom)
+                classify(std::string_view(tag.name).substr(3));
+        compiledPair.sensitive = pair.secret || carriesSsn || namesSecret || namesNumber;
+        compiledPair.keepsLastDigits = !pair.secret && !namesSecret && (carriesSsn || namesNumber);
         compiled.pairs_.push_back(std::move(compiledPair));
     }
     if (!problems.empty())
@@ -171,7 +225,8 @@ RenderedRequest CompiledWebhook::render(const RenderContext& context) const {
     request.method = std::string(toString(definition_.method));
     if (definition_.method == HttpMethod::Get) {
         request.url = appendQueryToUrl(baseUrl_, formEncode(plain));
-        request.maskedUrl = maskUrlQuery(appendQueryToUrl(baseUrl_, formEncode(masked)));
+        // The pairs are masked already; only the URL's own query is masked by key name.
+        request.maskedUrl = appendQueryToUrl(maskUrlQuery(baseUrl_), readableMaskedForm(masked));
         return request;
     }
     request.url = baseUrl_;
@@ -183,7 +238,7 @@ RenderedRequest CompiledWebhook::render(const RenderContext& context) const {
     } else {
         request.contentType = "application/x-www-form-urlencoded";
         request.body = formEncode(plain);
-        request.maskedBody = formEncode(masked);
+        request.maskedBody = readableMaskedForm(masked);
     }
     return request;
 }

@@ -9,7 +9,8 @@ ReceiveKeyMap::ReceiveKeyMap(std::map<std::string, SystemField> extraKeys) {
         if (!field.dataSourceKey.empty())
             keys_.emplace(std::string(field.dataSourceKey), field.field);
     for (auto& [key, field] : extraKeys)
-        keys_[key] = field;
+        if (isPostable(field)) // ID, ACCTID and CREATED belong to the store
+            keys_[key] = field;
 }
 
 bool ReceiveKeyMap::isPostable(SystemField field) {

@@ -18,4 +18,11 @@ inline constexpr std::string_view kSecretMask = "****";
 // which support staff need to tell records apart.
 std::string maskValue(std::string_view value);
 
+// Names of numbers that identify a person or an account (SSN, routing, bank account, IBAN,
+// card number) and not of a password or key: their masks keep the last four digits.
+bool isIdentifyingNumberName(std::string_view name);
+// The mask for a value stored under a sensitive name: last four digits for identifying
+// numbers, kSecretMask for everything else; "" stays "".
+std::string maskNamedValue(std::string_view name, std::string_view value);
+
 } // namespace dpp::mapping

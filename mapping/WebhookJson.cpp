@@ -5,6 +5,7 @@
 
 #include <Poco/JSON/Parser.h>
 
+#include <map>
 #include <set>
 
 namespace dpp::mapping {
@@ -243,7 +244,7 @@ WebhookDefinition parseWebhookDefinition(std::string_view jsonText) {
             }
             webhook.pairs.push_back(readPair(*pairObject, i, problems));
         }
-    } else if (problems.empty()) {
+    } else if (!root->has("pairs") || root->isNull("pairs")) {
         problems.push_back("pairs is required: the list of key/value pairs to send");
     }
     reader.reportUnknown();
@@ -317,11 +318,16 @@ std::string webhookToJson(const WebhookDefinition& webhook, bool maskSecrets) {
 void keepStoredSecrets(WebhookDefinition& applied, const WebhookDefinition& stored) {
     if (applied.auth && stored.auth && applied.auth->password == kSecretMask)
         applied.auth->password = stored.auth->password;
+    // The n-th secret pair with a key takes the value of the n-th stored one with that key.
+    std::map<std::string, std::size_t, std::less<>> occurrences;
     for (WebhookPair& pair : applied.pairs) {
-        if (!pair.secret || pair.value != kSecretMask)
+        if (!pair.secret)
+            continue;
+        std::size_t occurrence = occurrences[pair.key]++;
+        if (pair.value != kSecretMask)
             continue;
         for (const WebhookPair& old : stored.pairs)
-            if (old.secret && old.key == pair.key) {
+            if (old.secret && old.key == pair.key && occurrence-- == 0) {
                 pair.value = old.value;
                 break;
             }

@@ -16,9 +16,8 @@ std::string shown(const mapping::Contact& contact, const mapping::SystemFieldInf
 }
 
 std::string shownCustom(const std::string& name, const std::string& value, bool revealSecrets) {
-    return !revealSecrets && mapping::isSensitiveName(name) && !value.empty()
-               ? mapping::maskValue(value)
-               : value;
+    return !revealSecrets && mapping::isSensitiveName(name) ? mapping::maskNamedValue(name, value)
+                                                            : value;
 }
 
 } // namespace
@@ -74,8 +73,11 @@ std::string contactText(const mapping::Contact& contact, bool revealSecrets) {
 
 std::string contactRow(const mapping::Contact& contact) {
     auto column = [](std::string text, std::size_t width) {
-        if (text.size() < width)
-            text.resize(width, ' ');
+        std::size_t characters = 0; // code points, so that accents and CJK do not shift columns
+        for (char c : text)
+            characters += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+        if (characters < width)
+            text.append(width - characters, ' ');
         return text + " ";
     };
     return column(std::to_string(contact.id), 8) +

@@ -1,6 +1,7 @@
 #include "bridge/store/WebhookStore.h"
 
 #include "bridge/InputError.h"
+#include "mapping/Sensitive.h"
 #include "mapping/WebhookJson.h"
 
 #include <Poco/Data/RecordSet.h>
@@ -51,6 +52,18 @@ std::optional<std::int64_t> findId(Poco::Data::Session& session, const std::stri
     return ids.front();
 }
 
+// A "****" that no stored secret replaced would be sent as the secret itself.
+void refuseLeftoverMasks(const WebhookDefinition& webhook) {
+    if (webhook.auth && webhook.auth->password == mapping::kSecretMask)
+        throw InputError("auth.password is the mask '****' and no stored password can stand in "
+                         "for it; write the real password");
+    for (std::size_t i = 0; i < webhook.pairs.size(); ++i)
+        if (webhook.pairs[i].secret && webhook.pairs[i].value == mapping::kSecretMask)
+            throw InputError("pair " + std::to_string(i + 1) + " '" + webhook.pairs[i].key +
+                             "' is the mask '****' and no stored secret can stand in for it; "
+                             "write the real value");
+}
+
 } // namespace
 
 bool WebhookStore::save(WebhookDefinition& webhook) {
@@ -73,6 +86,7 @@ bool WebhookStore::save(WebhookDefinition& webhook) {
             if (auto stored = load(session, *existing))
                 mapping::keepStoredSecrets(webhook, *stored);
         }
+        refuseLeftoverMasks(webhook);
         std::string method(mapping::toString(webhook.method));
         std::string format(mapping::toString(webhook.format));
         std::string mode(mapping::toString(webhook.mode));
