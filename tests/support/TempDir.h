@@ -10,7 +10,10 @@ namespace dpp::testing {
 
 class TempDir {
 public:
-    TempDir() : path_(Poco::TemporaryFile::tempName("dppbridge-test-")) {
+    TempDir()
+        : path_(std::filesystem::temp_directory_path() /
+                ("dppbridge-test-" +
+                 std::filesystem::path(Poco::TemporaryFile::tempName()).filename().string())) {
         std::filesystem::create_directories(path_);
     }
     ~TempDir() {
