@@ -174,8 +174,14 @@ int webhookCheck(const Arguments& arguments, CommandContext& context) {
     WebhookDefinition webhook =
         webhookArgument(arguments.requirePositional(0, "ID or FILE"), context);
     std::vector<std::string> expected;
-    if (auto keys = arguments.value("expect-keys"))
+    if (auto keys = arguments.value("expect-keys")) {
         expected = splitList(*keys);
+        // Special parameters are DPP-to-DPP additions, never in a partner's posting
+        // instructions; they are checked on their own below.
+        for (const auto& pair : webhook.pairs)
+            if (specialparams::isSpecialParameterKey(pair.key))
+                expected.push_back(pair.key);
+    }
     int status = 0;
     try {
         context.compile(webhook);
