@@ -298,6 +298,9 @@ std::string webhookToJson(const WebhookDefinition& webhook, bool maskSecrets) {
         if (pair.field) {
             writeKey(out, "field");
             appendJsonString(info(*pair.field).tag, out);
+        } else if (pair.value.empty() && !pair.sample.empty()) {
+            // From a sample string and not mapped yet: apply refuses it until it is.
+            out += "\"field\": null";
         } else {
             writeKey(out, "value");
             appendJsonString(maskSecrets && pair.secret ? kSecretMask : pair.value, out);

@@ -52,8 +52,7 @@ BOOST_AUTO_TEST_CASE(configuration_mistakes_are_caught_when_loading) {
     write("bad.properties", "store.uri = sqlite:x.db\ndelivery.timeout.conect = 5s\n");
     CommandResult unknownKey = runBridge({"--config", dir.file("bad.properties"), "init"});
     BOOST_TEST(unknownKey.status == 2);
-    BOOST_TEST(unknownKey.err.find("delivery.timeout.conect") != std::string::npos,
-               unknownKey.err);
+    BOOST_TEST(unknownKey.err.find("delivery.timeout.conect") != std::string::npos, unknownKey.err);
     write("bad2.properties", "delivery.retry.schedule = 5s,5 minutes\n");
     CommandResult badDuration = runBridge({"--config", dir.file("bad2.properties"), "init"});
     BOOST_TEST(badDuration.status == 2);
@@ -96,9 +95,11 @@ BOOST_AUTO_TEST_CASE(webhook_apply_refuses_an_unknown_tag_naming_pair_and_tag) {
 BOOST_AUTO_TEST_CASE(from_sample_then_check_the_article_example) {
     CommandResult sample = run({"webhook", "from-sample", kArticleSample, "--title", "Article"});
     BOOST_TEST(sample.status == 0, sample.err);
-    BOOST_TEST(sample.out.find(R"("url": "https://client.debtpaypro.com/post/f16b3893c9cf77f6348fa42444979913a6dad41a/")") !=
-                   std::string::npos,
-               sample.out);
+    BOOST_TEST(
+        sample.out.find(
+            R"("url": "https://client.debtpaypro.com/post/f16b3893c9cf77f6348fa42444979913a6dad41a/")") !=
+            std::string::npos,
+        sample.out);
     auto at = [&](const std::string& text) { return sample.out.find(text); };
     BOOST_TEST(at("\"key\": \"firstname\", \"field\": \"FIRSTNAME\"") != std::string::npos);
     BOOST_TEST(at("\"key\": \"lasname\"") != std::string::npos);
@@ -106,6 +107,12 @@ BOOST_AUTO_TEST_CASE(from_sample_then_check_the_article_example) {
     BOOST_TEST(at("\"key\": \"lasname\"") < at("\"key\": \"phone\""));
     BOOST_TEST(at("\"key\": \"phone\"") < at("\"key\": \"state\""));
     BOOST_TEST(sample.err.find("lasname") != std::string::npos);
+    // Applied as printed, it is refused until 'phone' is mapped.
+    write("sample.json", sample.out);
+    CommandResult unmapped = run({"webhook", "apply", dir.file("sample.json")});
+    BOOST_TEST(unmapped.status == 2);
+    BOOST_TEST(unmapped.err.find("pair 3 'phone' has no field or value") != std::string::npos,
+               unmapped.err);
     // Mapped by hand, applied, then double-checked against the posting instructions.
     write("article.json", R"({"title": "Article",
         "url": "https://client.debtpaypro.com/post/f16b3893c9cf77f6348fa42444979913a6dad41a/",
@@ -122,8 +129,8 @@ BOOST_AUTO_TEST_CASE(from_sample_then_check_the_article_example) {
     BOOST_TEST(check.out.find("'lasname'") != std::string::npos, check.out);
     BOOST_TEST(check.out.find("'Phone'") != std::string::npos, check.out);
     BOOST_TEST(check.out.find("auth") != std::string::npos, check.out); // credentials as pairs
-    CommandResult clean = run({"webhook", "check", id, "--expect-keys",
-                               "firstname,lasname,Phone,state,password"});
+    CommandResult clean =
+        run({"webhook", "check", id, "--expect-keys", "firstname,lasname,Phone,state,password"});
     BOOST_TEST(clean.status == 0, clean.out);
 }
 
