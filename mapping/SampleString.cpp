@@ -180,7 +180,8 @@ WebhookDefinition definitionFromSample(const ParsedSample& sample, std::string t
                                             .field = samplePair.suggestedField,
                                             .value = {},
                                             .secret = false,
-                                            .sample = samplePair.sampleValue});
+                                            .sample = samplePair.sampleValue,
+                                            .needsMapping = !samplePair.suggestedField});
     return webhook;
 }
 

@@ -32,6 +32,7 @@ struct WebhookPair {
     std::string value;                // Custom Value template (used when field is empty)
     bool secret = false;              // the value is masked in every log, preview and record
     std::string sample;               // a hint from a sample string; never sent
+    bool needsMapping = false;        // from a sample string with no field suggested yet
 };
 
 struct SuccessRule {

@@ -298,7 +298,7 @@ std::string webhookToJson(const WebhookDefinition& webhook, bool maskSecrets) {
         if (pair.field) {
             writeKey(out, "field");
             appendJsonString(info(*pair.field).tag, out);
-        } else if (pair.value.empty() && !pair.sample.empty()) {
+        } else if (pair.needsMapping) {
             // From a sample string and not mapped yet: apply refuses it until it is.
             out += "\"field\": null";
         } else {
