@@ -93,13 +93,14 @@ int serve(const Arguments& arguments, CommandContext& context) {
     std::string listen = arguments.value("listen").value_or(context.config().listen);
     BridgeServer server(context.config(), context.database(), listen);
     server.start();
-    logInfo("dppbridge serving on http://" + parseListenAddress(listen).host().toString() + ":" +
-            std::to_string(server.port()) + " (store " + context.config().storeUri + ")");
+    // The port file first: whoever waits for the log line may read the file at once.
     if (auto portFile = arguments.value("port-file")) {
         std::string temporary = *portFile + ".tmp";
         std::ofstream(temporary) << server.port() << "\n";
         std::rename(temporary.c_str(), portFile->c_str());
     }
+    logInfo("dppbridge serving on http://" + parseListenAddress(listen).host().toString() + ":" +
+            std::to_string(server.port()) + " (store " + context.config().storeUri + ")");
     int received = 0;
     sigwait(&signals, &received);
     logInfo(std::string("received ") + (received == SIGTERM ? "SIGTERM" : "SIGINT") + ", stopping");
