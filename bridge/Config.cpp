@@ -30,6 +30,15 @@ std::size_t parseCount(const std::string& text, const std::string& key, std::siz
     return value;
 }
 
+double parseFraction(const std::string& text, const std::string& key) {
+    std::string value = trim(text);
+    double number = -1;
+    auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+    if (error != std::errc() || end != value.data() + value.size() || number < 0 || number > 1)
+        throw ConfigError(key + " must be a number from 0 to 1, not '" + text + "'");
+    return number;
+}
+
 bool parseBoolean(const std::string& text, const std::string& key) {
     std::string value = trim(text);
     if (value == "true" || value == "yes" || value == "1")
@@ -131,6 +140,13 @@ const std::vector<std::string>& Config::knownKeys() {
         "delivery.timeout.response",
         "delivery.retry.schedule",
         "delivery.response_excerpt_bytes",
+        "delivery.retry.jitter",
+        "delivery.workers",
+        "delivery.batch",
+        "delivery.idle_poll",
+        "delivery.pause_after",
+        "delivery.probe_interval",
+        "delivery.retention",
         "tls.ca_file",
         "network.allow_private_destinations",
     };
@@ -197,6 +213,20 @@ Config Config::load(const std::string& path) {
             config.retrySchedule = parseDurationList(value, where);
         else if (key == "delivery.response_excerpt_bytes")
             config.responseExcerptBytes = parseCount(value, where, 0);
+        else if (key == "delivery.retry.jitter")
+            config.retryJitter = parseFraction(value, where);
+        else if (key == "delivery.workers")
+            config.deliveryWorkers = parseCount(value, where, 1);
+        else if (key == "delivery.batch")
+            config.deliveryBatch = parseCount(value, where, 1);
+        else if (key == "delivery.idle_poll")
+            config.idlePoll = parseDuration(value, where);
+        else if (key == "delivery.pause_after")
+            config.pauseAfter = parseDuration(value, where);
+        else if (key == "delivery.probe_interval")
+            config.probeInterval = parseDuration(value, where);
+        else if (key == "delivery.retention")
+            config.retention = parseDuration(value, where);
         else if (key == "tls.ca_file")
             config.tlsCaFile = value;
         else if (key == "network.allow_private_destinations")

@@ -3,19 +3,31 @@
 #include "bridge/Log.h"
 #include "bridge/cli/Commands.h"
 #include "bridge/cli/Output.h"
+#include "bridge/cli/Signals.h"
 #include "bridge/http/BridgeServer.h"
+#include "bridge/outbox/DeliveryWorkers.h"
 #include "bridge/store/DataSourceStore.h"
 #include "mapping/ReceiveKeyMap.h"
 #include "specialparams/SpecialParameters.h"
 
-#include <csignal>
 #include <fstream>
 #include <ostream>
-#include <pthread.h>
 
 namespace dpp::bridge {
 
 namespace {
+
+void purgeOldDeliveries(Database& database, const Config& config, const Clock& clock) {
+    try {
+        std::int64_t purged =
+            DeliveryStore(database).purgeFinishedBefore(clock.nowMs() - config.retention.count());
+        if (purged > 0)
+            logInfo("purged " + std::to_string(purged) + " finished deliveries older than " +
+                    formatDuration(config.retention) + " (delivery.retention)");
+    } catch (const std::exception& error) {
+        logError("cannot purge old deliveries: " + std::string(error.what()));
+    }
+}
 
 int dataSourceAdd(const Arguments& arguments, CommandContext& context) {
     DataSourceStore store(context.database());
@@ -83,16 +95,14 @@ int dataSourceMap(const Arguments& arguments, CommandContext& context) {
 }
 
 int serve(const Arguments& arguments, CommandContext& context) {
-    // Block the termination signals in every thread before any starts; this thread waits.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
-    std::string listen = arguments.value("listen").value_or(context.config().listen);
-    BridgeServer server(context.config(), context.database(), listen);
+    TerminationSignals signals; // before any thread starts
+    const Config& config = context.config();
+    std::string listen = arguments.value("listen").value_or(config.listen);
+    BridgeServer server(config, context.database(), listen);
+    SystemClock clock;
+    DeliveryWorkers workers(config, context.database(), clock, "serve");
     server.start();
+    workers.start(config.deliveryWorkers);
     // The port file first: whoever waits for the log line may read the file at once.
     if (auto portFile = arguments.value("port-file")) {
         std::string temporary = *portFile + ".tmp";
@@ -100,11 +110,17 @@ int serve(const Arguments& arguments, CommandContext& context) {
         std::rename(temporary.c_str(), portFile->c_str());
     }
     logInfo("dppbridge serving on http://" + parseListenAddress(listen).host().toString() + ":" +
-            std::to_string(server.port()) + " (store " + context.config().storeUri + ")");
-    int received = 0;
-    sigwait(&signals, &received);
-    logInfo(std::string("received ") + (received == SIGTERM ? "SIGTERM" : "SIGINT") + ", stopping");
+            std::to_string(server.port()) + " with " + std::to_string(config.deliveryWorkers) +
+            " delivery worker(s) (store " + config.storeUri + ")");
+    const char* received = nullptr;
+    while (!received) {
+        purgeOldDeliveries(context.database(), config, clock);
+        if (auto signal = signals.waitFor(std::chrono::hours(1)))
+            received = *signal;
+    }
+    logInfo(std::string("received ") + received + ", stopping");
     server.stop();
+    workers.stop();
     logInfo("stopped");
     return 0;
 }

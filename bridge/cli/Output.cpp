@@ -1,5 +1,6 @@
 #include "bridge/cli/Output.h"
 
+#include "bridge/Clock.h"
 #include "mapping/Encoding.h"
 #include "mapping/Sensitive.h"
 
@@ -103,18 +104,26 @@ std::string dataSourceJson(const DataSource& source) {
     return out + "}}";
 }
 
-std::string deliveryJson(const DeliveryRecord& delivery,
-                         const std::vector<AttemptRecord>* attempts) {
-    std::string out = "{\"id\": " + std::to_string(delivery.id) +
-                      ", \"idempotency_key\": " + quoteJson(delivery.idempotencyKey) +
-                      ", \"webhook_id\": " + std::to_string(delivery.webhookId) +
-                      ", \"contact_id\": " + std::to_string(delivery.contactId) +
-                      ", \"status\": " + quoteJson(delivery.status) +
-                      ", \"attempts\": " + std::to_string(delivery.attempts) +
-                      ", \"created_at\": " + quoteJson(delivery.createdAt) +
-                      ", \"updated_at\": " + quoteJson(delivery.updatedAt) +
-                      ", \"next_attempt_at\": " +
-                      (delivery.nextAttemptAt.empty() ? "null" : quoteJson(delivery.nextAttemptAt));
+std::string deliveryJson(const DeliveryRecord& delivery, const std::vector<AttemptRecord>* attempts,
+                         const std::vector<DeliveryEvent>* events,
+                         std::optional<std::int64_t> destinationPausedUntilMs) {
+    std::string out =
+        "{\"id\": " + std::to_string(delivery.id) +
+        ", \"idempotency_key\": " + quoteJson(delivery.idempotencyKey) +
+        ", \"webhook_id\": " + std::to_string(delivery.webhookId) +
+        ", \"contact_id\": " + std::to_string(delivery.contactId) +
+        ", \"status\": " + quoteJson(delivery.status) +
+        ", \"attempts\": " + std::to_string(delivery.attempts) +
+        ", \"destination\": " + quoteJson(delivery.destination) +
+        ", \"origin\": " + quoteJson(delivery.origin) +
+        ", \"replay_of\": " + (delivery.replayOf ? std::to_string(*delivery.replayOf) : "null") +
+        ", \"created_at\": " + quoteJson(delivery.createdAt) +
+        ", \"updated_at\": " + quoteJson(delivery.updatedAt) + ", \"next_attempt_at\": " +
+        (delivery.status == "queued" && delivery.nextAttemptMs
+             ? quoteJson(formatTime(*delivery.nextAttemptMs))
+             : "null") +
+        ", \"last_error\": " + quoteJson(delivery.lastError) + ", \"destination_paused_until\": " +
+        (destinationPausedUntilMs ? quoteJson(formatTime(*destinationPausedUntilMs)) : "null");
     if (attempts) {
         out += ", \"request\": {\"method\": " + quoteJson(delivery.method) +
                ", \"url\": " + quoteJson(delivery.url) +
@@ -130,6 +139,17 @@ std::string deliveryJson(const DeliveryRecord& delivery,
                    ", \"outcome\": " + quoteJson(attempt.outcome) +
                    ", \"error\": " + quoteJson(attempt.error) +
                    ", \"response_excerpt\": " + quoteJson(attempt.responseExcerpt) + "}";
+        }
+        out += "]";
+    }
+    if (events) {
+        out += ", \"events\": [";
+        for (std::size_t i = 0; i < events->size(); ++i) {
+            const DeliveryEvent& event = (*events)[i];
+            out += (i ? ", " : "") + std::string("{\"at\": ") + quoteJson(event.at) +
+                   ", \"actor\": " + quoteJson(event.actor) +
+                   ", \"action\": " + quoteJson(event.action) +
+                   ", \"detail\": " + quoteJson(event.detail) + "}";
         }
         out += "]";
     }

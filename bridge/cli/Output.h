@@ -17,7 +17,9 @@ std::string contactText(const mapping::Contact& contact, bool revealSecrets);
 // One line per contact: id, name, phone, state, email.
 std::string contactRow(const mapping::Contact& contact);
 std::string dataSourceJson(const DataSource& source);
-std::string deliveryJson(const DeliveryRecord& delivery,
-                         const std::vector<AttemptRecord>* attempts);
+// With attempts and events: the whole record (deliveries show); without: the summary.
+std::string deliveryJson(const DeliveryRecord& delivery, const std::vector<AttemptRecord>* attempts,
+                         const std::vector<DeliveryEvent>* events,
+                         std::optional<std::int64_t> destinationPausedUntilMs);
 
 } // namespace dpp::bridge

@@ -8,6 +8,15 @@ namespace dpp::bridge {
 
 std::optional<std::string> DestinationPolicy::refusal(const Poco::Net::IPAddress& address) const {
     std::string text = address.toString();
+    if (address.family() == Poco::Net::IPAddress::IPv6 && address.isIPv4Mapped()) {
+        // ::ffff:a.b.c.d reaches the IPv4 address a.b.c.d: judge that one too, or
+        // [::ffff:169.254.169.254] would pass as an ordinary IPv6 address.
+        const auto* bytes = static_cast<const unsigned char*>(address.addr());
+        Poco::Net::IPAddress mapped(bytes + 12, 4);
+        if (auto reason = refusal(mapped))
+            return "destination " + text + " is the IPv4 address " + mapped.toString() + "; " +
+                   *reason;
+    }
     if (address.isLinkLocal() || text == "169.254.169.254" || text == "fd00:ec2::254")
         return "destination " + text + " is a link-local or cloud metadata address; never allowed";
     if (address.isMulticast() || address.isBroadcast())

@@ -12,7 +12,6 @@
 #include <Poco/Net/RejectCertificateHandler.h>
 #include <Poco/Net/SSLException.h>
 #include <Poco/Net/SSLManager.h>
-#include <Poco/URI.h>
 
 #include <charconv>
 #include <memory>
@@ -39,10 +38,19 @@ std::optional<std::chrono::seconds> parseRetryAfter(const Poco::Net::HTTPRespons
     return std::nullopt; // HTTP-date form: the retry schedule applies
 }
 
+// The path and query exactly as rendered (CompiledWebhook keeps them as written, escaped for a
+// request line). Poco::URI would decode and re-encode the path: "%2F" would become "/" and
+// "'()" would be escaped, so the receiver would see another path.
 std::string pathOf(const std::string& url) {
-    Poco::URI uri(url);
-    std::string path = uri.getPathAndQuery();
-    return path.empty() ? "/" : path;
+    std::size_t authority = url.find("://");
+    std::size_t start =
+        authority == std::string::npos ? 0 : url.find_first_of("/?#", authority + 3);
+    if (start == std::string::npos)
+        return "/";
+    std::string path = url.substr(start, url.find('#', start) - start);
+    if (path.empty() || path.front() != '/')
+        path.insert(0, "/");
+    return path;
 }
 
 std::string hostHeader(const mapping::UrlParts& target) {
@@ -98,6 +106,88 @@ std::string HttpSender::describe(const mapping::CompiledWebhook& webhook,
 SendResult HttpSender::send(const mapping::CompiledWebhook& webhook,
                             const mapping::RenderedRequest& request,
                             const std::string& idempotencyKey) {
+    OutgoingRequest outgoing;
+    outgoing.method = request.method;
+    outgoing.url = request.url;
+    outgoing.contentType = request.contentType;
+    outgoing.body = request.body;
+    outgoing.idempotencyKey = idempotencyKey;
+    outgoing.auth = webhook.definition().auth;
+    outgoing.successBodyContains = webhook.definition().success.bodyContains;
+    return send(outgoing, nullptr);
+}
+
+std::unique_ptr<Poco::Net::HTTPClientSession> HttpSender::connect(const mapping::UrlParts& target,
+                                                                  bool keepAlive) {
+    std::unique_ptr<Poco::Net::HTTPClientSession> session;
+    if (target.scheme == "https")
+        session = std::make_unique<Poco::Net::HTTPSClientSession>(
+            target.host, static_cast<Poco::UInt16>(target.port), tlsContext_);
+    else
+        session = std::make_unique<Poco::Net::HTTPClientSession>(
+            target.host, static_cast<Poco::UInt16>(target.port));
+    auto toSpan = [](std::chrono::milliseconds ms) {
+        return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
+    };
+    session->setTimeout(toSpan(connectTimeout_), toSpan(responseTimeout_),
+                        toSpan(responseTimeout_));
+    session->setKeepAlive(keepAlive);
+    return session;
+}
+
+// One request/response on an open session. Reads the body to its end (up to the limit) so
+// that a keep-alive connection can carry the next request; says whether it still can.
+bool HttpSender::exchange(Poco::Net::HTTPClientSession& session, const mapping::UrlParts& target,
+                          const OutgoingRequest& request, SendResult& result) {
+    Poco::Net::HTTPRequest httpRequest(request.method, pathOf(request.url),
+                                       Poco::Net::HTTPMessage::HTTP_1_1);
+    httpRequest.setHost(target.host, static_cast<Poco::UInt16>(target.port));
+    httpRequest.setKeepAlive(session.getKeepAlive());
+    httpRequest.set("User-Agent", userAgent());
+    httpRequest.set("Idempotency-Key", request.idempotencyKey);
+    httpRequest.set("webhook-id", request.idempotencyKey);
+    if (request.auth)
+        Poco::Net::HTTPBasicCredentials(request.auth->username, request.auth->password)
+            .authenticate(httpRequest);
+    if (request.method == "POST") {
+        httpRequest.setContentType(request.contentType);
+        httpRequest.setContentLength(static_cast<std::streamsize>(request.body.size()));
+    }
+    std::ostream& body = session.sendRequest(httpRequest);
+    body.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
+    body.flush();
+    Poco::Net::HTTPResponse response;
+    std::istream& answer = session.receiveResponse(response);
+    result.statusCode = static_cast<int>(response.getStatus());
+    std::string text;
+    const std::string& rule = request.successBodyContains;
+    std::size_t limit = rule.empty() ? excerptBytes_ : std::max(excerptBytes_, kBodyRuleLimit);
+    char buffer[8192];
+    while (text.size() < limit && answer) {
+        answer.read(buffer,
+                    static_cast<std::streamsize>(std::min(sizeof(buffer), limit - text.size())));
+        text.append(buffer, static_cast<std::size_t>(answer.gcount()));
+    }
+    bool readToEnd = !answer || answer.peek() == std::char_traits<char>::eof();
+    result.responseExcerpt = text.substr(0, excerptBytes_);
+    result.retryAfter = parseRetryAfter(response);
+    bool success2xx = result.statusCode >= 200 && result.statusCode <= 299;
+    if (success2xx && (rule.empty() || text.find(rule) != std::string::npos)) {
+        result.delivered = true;
+    } else if (success2xx) {
+        result.error = "HTTP " + std::to_string(result.statusCode) +
+                       " but the response does not contain '" + rule + "'";
+    } else if (result.statusCode >= 300 && result.statusCode <= 399) {
+        result.error = "HTTP " + std::to_string(result.statusCode) + " redirect to '" +
+                       response.get("Location", "") + "' not followed";
+    } else {
+        result.error = "HTTP " + std::to_string(result.statusCode) + " " + response.getReason();
+        result.retryable = isRetryableStatus(result.statusCode);
+    }
+    return readToEnd && response.getKeepAlive();
+}
+
+SendResult HttpSender::send(const OutgoingRequest& request, ConnectionCache* connections) {
     SendResult result;
     auto started = std::chrono::steady_clock::now();
     auto finish = [&](SendResult& r) -> SendResult& {
@@ -105,68 +195,42 @@ SendResult HttpSender::send(const mapping::CompiledWebhook& webhook,
             std::chrono::steady_clock::now() - started);
         return r;
     };
-    const mapping::UrlParts& target = webhook.target();
-    if (auto refusal = policy_.check(target.host)) {
-        result.error = *refusal;
+    mapping::UrlParts target;
+    try {
+        target = mapping::parseHttpUrl(request.url);
+    } catch (const mapping::DefinitionError& error) {
+        result.error = error.what();
         return finish(result);
     }
+    std::string destination =
+        target.scheme + "://" + target.host + ":" + std::to_string(target.port);
+    std::unique_ptr<Poco::Net::HTTPClientSession> own;
+    std::unique_ptr<Poco::Net::HTTPClientSession>& session =
+        connections ? connections->slot(destination) : own;
+    bool reused = session != nullptr;
     try {
-        std::unique_ptr<Poco::Net::HTTPClientSession> session;
-        if (target.scheme == "https")
-            session = std::make_unique<Poco::Net::HTTPSClientSession>(
-                target.host, static_cast<Poco::UInt16>(target.port), tlsContext_);
-        else
-            session = std::make_unique<Poco::Net::HTTPClientSession>(
-                target.host, static_cast<Poco::UInt16>(target.port));
-        auto toSpan = [](std::chrono::milliseconds ms) {
-            return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
-        };
-        session->setTimeout(toSpan(connectTimeout_), toSpan(responseTimeout_),
-                            toSpan(responseTimeout_));
-        Poco::Net::HTTPRequest httpRequest(request.method, pathOf(request.url),
-                                           Poco::Net::HTTPMessage::HTTP_1_1);
-        httpRequest.setHost(target.host, static_cast<Poco::UInt16>(target.port));
-        httpRequest.set("User-Agent", userAgent());
-        httpRequest.set("Idempotency-Key", idempotencyKey);
-        httpRequest.set("webhook-id", idempotencyKey);
-        if (const auto& auth = webhook.definition().auth)
-            Poco::Net::HTTPBasicCredentials(auth->username, auth->password)
-                .authenticate(httpRequest);
-        if (request.method == "POST") {
-            httpRequest.setContentType(request.contentType);
-            httpRequest.setContentLength(static_cast<std::streamsize>(request.body.size()));
-        }
-        std::ostream& body = session->sendRequest(httpRequest);
-        body.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
-        body.flush();
-        Poco::Net::HTTPResponse response;
-        std::istream& answer = session->receiveResponse(response);
-        result.statusCode = static_cast<int>(response.getStatus());
-        std::string text;
-        std::size_t limit = std::max(
-            excerptBytes_,
-            webhook.definition().success.bodyContains.empty() ? excerptBytes_ : kBodyRuleLimit);
-        char buffer[8192];
-        while (text.size() < limit && answer) {
-            answer.read(buffer, static_cast<std::streamsize>(
-                                    std::min(sizeof(buffer), limit - text.size())));
-            text.append(buffer, static_cast<std::size_t>(answer.gcount()));
-        }
-        result.responseExcerpt = text.substr(0, excerptBytes_);
-        result.retryAfter = parseRetryAfter(response);
-        bool success2xx = result.statusCode >= 200 && result.statusCode <= 299;
-        const std::string& rule = webhook.definition().success.bodyContains;
-        if (success2xx && (rule.empty() || text.find(rule) != std::string::npos)) {
-            result.delivered = true;
-        } else if (success2xx) {
-            result.error = "HTTP " + std::to_string(result.statusCode) +
-                           " but the response does not contain '" + rule + "'";
-        } else if (result.statusCode >= 300 && result.statusCode <= 399) {
-            result.error = "HTTP " + std::to_string(result.statusCode) + " redirect to '" +
-                           response.get("Location", "") + "' not followed";
-        } else {
-            result.error = "HTTP " + std::to_string(result.statusCode) + " " + response.getReason();
-            result.retryable = isRetryableStatus(result.statusCode);
+        for (int round = 0; round < 2; ++round) {
+            if (!session) {
+                // Checked at connect time: DNS may have changed since the webhook was saved.
+                if (auto refusal = policy_.check(target.host)) {
+                    result.error = *refusal;
+                    return finish(result);
+                }
+                session = connect(target, connections != nullptr);
+            }
+            try {
+                bool reusable = exchange(*session, target, request, result);
+                if (!reusable || !connections)
+                    session.reset();
+                break;
+            } catch (const Poco::Exception&) {
+                session.reset();
+                // An idle keep-alive connection the server closed fails on first use: try
+                // once more on a new connection. A fresh connection's failure is real.
+                if (!reused || round == 1 || result.statusCode != 0)
+                    throw;
+                reused = false;
+            }
         }
     } catch (const Poco::TimeoutException& error) {
         result.error = "timed out: " + error.displayText();

@@ -10,6 +10,10 @@
 #include "mapping/CompiledWebhook.h"
 
 #include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPClientSession.h>
+
+#include <map>
+#include <memory>
 
 #include <chrono>
 #include <optional>
@@ -27,9 +31,42 @@ struct SendResult {
     std::optional<std::chrono::seconds> retryAfter;
 };
 
+// A request ready for the wire: what the outbox stores, plus the webhook's credentials and
+// success rule as they are at send time.
+struct OutgoingRequest {
+    std::string method;
+    std::string url; // absolute, with its query
+    std::string contentType;
+    std::string body;
+    std::string idempotencyKey;
+    std::optional<mapping::BasicAuth> auth;
+    std::string successBodyContains;
+};
+
+// Keep-alive connections by destination ("scheme://host:port"), owned and used by one thread.
+class ConnectionCache {
+public:
+    std::unique_ptr<Poco::Net::HTTPClientSession>& slot(const std::string& destination) {
+        return sessions_[destination];
+    }
+    std::size_t open() const {
+        std::size_t count = 0;
+        for (const auto& [destination, session] : sessions_)
+            count += session != nullptr;
+        return count;
+    }
+
+private:
+    std::map<std::string, std::unique_ptr<Poco::Net::HTTPClientSession>> sessions_;
+};
+
 class HttpSender {
 public:
     explicit HttpSender(const Config& config);
+
+    // Sends over a connection from the cache (kept open for the next request to the same
+    // destination) or, without a cache, over a connection of its own.
+    SendResult send(const OutgoingRequest& request, ConnectionCache* connections);
 
     SendResult send(const mapping::CompiledWebhook& webhook,
                     const mapping::RenderedRequest& request, const std::string& idempotencyKey);
@@ -40,6 +77,11 @@ public:
                                 const std::string& idempotencyKey);
 
 private:
+    std::unique_ptr<Poco::Net::HTTPClientSession> connect(const mapping::UrlParts& target,
+                                                          bool keepAlive);
+    bool exchange(Poco::Net::HTTPClientSession& session, const mapping::UrlParts& target,
+                  const OutgoingRequest& request, SendResult& result);
+
     std::chrono::milliseconds connectTimeout_;
     std::chrono::milliseconds responseTimeout_;
     std::size_t excerptBytes_;

@@ -1,9 +1,12 @@
 #include "bridge/store/DeliveryStore.h"
 
+#include "bridge/Clock.h"
+#include "bridge/InputError.h"
 #include "bridge/store/DataSourceStore.h"
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
+#include <Poco/Nullable.h>
 
 using namespace Poco::Data::Keywords;
 
@@ -13,12 +16,20 @@ namespace {
 
 const char* kDeliveryColumns =
     "SELECT id, idempotency_key, webhook_id, contact_id, status, method, url, content_type, "
-    "body, attempts, COALESCE(next_attempt_at, ''), created_at, updated_at FROM deliveries ";
+    "body, destination, attempts, next_attempt_ms, origin, replay_of, last_error, created_at, "
+    "updated_at FROM deliveries ";
+
+std::optional<std::int64_t> optionalInteger(const Poco::Dynamic::Var& value) {
+    if (value.isEmpty())
+        return std::nullopt;
+    return value.convert<std::int64_t>();
+}
 
 std::vector<DeliveryRecord> readDeliveries(Poco::Data::Statement& select) {
     select.execute();
     Poco::Data::RecordSet rows(select);
     std::vector<DeliveryRecord> records;
+    records.reserve(rows.rowCount());
     for (std::size_t i = 0; i < rows.rowCount(); ++i) {
         DeliveryRecord record;
         record.id = rows.value(0, i).convert<std::int64_t>();
@@ -30,60 +41,237 @@ std::vector<DeliveryRecord> readDeliveries(Poco::Data::Statement& select) {
         record.url = rows.value(6, i).convert<std::string>();
         record.contentType = rows.value(7, i).convert<std::string>();
         record.body = rows.value(8, i).convert<std::string>();
-        record.attempts = rows.value(9, i).convert<int>();
-        record.nextAttemptAt = rows.value(10, i).convert<std::string>();
-        record.createdAt = rows.value(11, i).convert<std::string>();
-        record.updatedAt = rows.value(12, i).convert<std::string>();
+        record.destination = rows.value(9, i).convert<std::string>();
+        record.attempts = rows.value(10, i).convert<int>();
+        record.nextAttemptMs = optionalInteger(rows.value(11, i));
+        record.origin = rows.value(12, i).convert<std::string>();
+        record.replayOf = optionalInteger(rows.value(13, i));
+        record.lastError = rows.value(14, i).convert<std::string>();
+        record.createdAt = rows.value(15, i).convert<std::string>();
+        record.updatedAt = rows.value(16, i).convert<std::string>();
         records.push_back(std::move(record));
     }
     return records;
 }
 
+void insertEvent(Poco::Data::Session& session, std::int64_t id, const std::string& actor,
+                 const std::string& action, const std::string& detail) {
+    std::string at = nowText();
+    session << "INSERT INTO delivery_events (delivery_id, at, actor, action, detail) "
+               "VALUES (?, ?, ?, ?, ?)",
+        use(id), use(at), useRef(actor), useRef(action), useRef(detail), now;
+}
+
+// Keeps the destination's health: a success clears it; failures that go on for longer
+// than pauseAfterMs pause it until the next probe.
+void updateDestination(Poco::Data::Session& session, const std::string& destination,
+                       const AttemptResult& result, std::int64_t nowMs, const PausePolicy& pause) {
+    std::string updatedAt = nowText();
+    if (!result.destinationFailed) {
+        session << "DELETE FROM destinations WHERE destination = ?", useRef(destination), now;
+        return;
+    }
+    std::vector<Poco::Nullable<std::int64_t>> failingSince;
+    session << "SELECT failing_since_ms FROM destinations WHERE destination = ?",
+        useRef(destination), into(failingSince), now;
+    std::int64_t since = nowMs;
+    if (failingSince.empty()) {
+        session << "INSERT INTO destinations (destination, failing_since_ms, "
+                   "consecutive_failures, last_error, updated_at) VALUES (?, ?, 1, ?, ?)",
+            useRef(destination), use(since), useRef(result.attempt.error), use(updatedAt), now;
+    } else {
+        if (!failingSince.front().isNull())
+            since = failingSince.front().value();
+        session << "UPDATE destinations SET failing_since_ms = ?, "
+                   "consecutive_failures = consecutive_failures + 1, last_error = ?, "
+                   "updated_at = ? WHERE destination = ?",
+            use(since), useRef(result.attempt.error), use(updatedAt), useRef(destination), now;
+    }
+    if (nowMs - since >= pause.pauseAfterMs) {
+        std::int64_t pausedUntil = nowMs + pause.probeEveryMs;
+        session << "UPDATE destinations SET paused_until_ms = ? WHERE destination = ?",
+            use(pausedUntil), useRef(destination), now;
+    }
+}
+
 } // namespace
 
-DeliveryRecord DeliveryStore::create(std::int64_t webhookId, std::int64_t contactId,
-                                     const std::string& method, const std::string& maskedUrl,
-                                     const std::string& contentType, const std::string& maskedBody,
-                                     const std::string& status) {
+DeliveryRecord DeliveryStore::enqueue(const NewDelivery& delivery, std::int64_t nowMs) {
     DeliveryRecord record;
     record.idempotencyKey = "dlv_" + randomHexToken(16);
-    record.webhookId = webhookId;
-    record.contactId = contactId;
-    record.status = status;
-    record.method = method;
-    record.url = maskedUrl;
-    record.contentType = contentType;
-    record.body = maskedBody;
-    record.createdAt = record.updatedAt = nowText();
+    record.webhookId = delivery.webhookId;
+    record.contactId = delivery.contactId;
+    record.status = "queued";
+    record.method = delivery.method;
+    record.url = delivery.maskedUrl;
+    record.contentType = delivery.contentType;
+    record.body = delivery.maskedBody;
+    record.destination = delivery.destination;
+    record.nextAttemptMs = nowMs;
+    record.origin = delivery.origin;
+    record.replayOf = delivery.replayOf;
+    record.createdAt = record.updatedAt = formatTime(nowMs);
+    Poco::Nullable<std::int64_t> replayOf;
+    if (delivery.replayOf)
+        replayOf = *delivery.replayOf;
+    std::int64_t due = nowMs;
     database_.write([&](Poco::Data::Session& session) {
         session << "INSERT INTO deliveries (idempotency_key, webhook_id, contact_id, status, "
-                   "method, url, content_type, body, attempts, created_at, updated_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id",
+                   "method, url, content_type, body, wire_url, wire_body, destination, "
+                   "attempts, next_attempt_ms, origin, replay_of, created_at, updated_at) "
+                   "VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) "
+                   "RETURNING id",
             useRef(record.idempotencyKey), use(record.webhookId), use(record.contactId),
-            useRef(record.status), useRef(record.method), useRef(record.url),
-            useRef(record.contentType), useRef(record.body), useRef(record.createdAt),
-            useRef(record.updatedAt), into(record.id), now;
+            useRef(record.method), useRef(record.url), useRef(record.contentType),
+            useRef(record.body), bind(delivery.wireUrl), bind(delivery.wireBody),
+            useRef(record.destination), use(due), useRef(record.origin), use(replayOf),
+            useRef(record.createdAt), useRef(record.updatedAt), into(record.id), now;
+        if (delivery.replayOf)
+            insertEvent(session, *delivery.replayOf, delivery.origin, "rerendered",
+                        "new delivery " + std::to_string(record.id));
     });
     return record;
 }
 
-void DeliveryStore::recordAttempt(std::int64_t deliveryId, AttemptRecord attempt,
-                                  const std::string& newStatus) {
+std::vector<ClaimedDelivery> DeliveryStore::claim(const std::string& owner, std::size_t limit,
+                                                  std::int64_t nowMs, std::int64_t leaseMs,
+                                                  std::optional<std::int64_t> onlyId) {
+    std::vector<ClaimedDelivery> claimed;
     database_.write([&](Poco::Data::Session& session) {
-        int previous = 0;
-        session << "SELECT attempts FROM deliveries WHERE id = ?", use(deliveryId), into(previous),
-            now;
-        attempt.attempt = previous + 1;
+        Poco::Data::Statement select(session);
+        std::int64_t current = nowMs;
+        std::size_t count = limit;
+        std::int64_t only = onlyId.value_or(0);
+        select << "SELECT id, idempotency_key, webhook_id, contact_id, method, wire_url, "
+                  "content_type, wire_body, destination, attempts FROM deliveries "
+                  "WHERE ((status = 'queued' AND next_attempt_ms <= ?) "
+                  "OR (status = 'sending' AND lease_until_ms < ?)) AND (? = 0 OR id = ?) "
+                  "AND destination NOT IN (SELECT destination FROM destinations "
+                  "WHERE paused_until_ms > ?) "
+                  "ORDER BY next_attempt_ms, id LIMIT ?",
+            use(current), use(current), use(only), use(only), use(current), use(count);
+        select.execute();
+        Poco::Data::RecordSet rows(select);
+        for (std::size_t i = 0; i < rows.rowCount(); ++i) {
+            ClaimedDelivery delivery;
+            delivery.id = rows.value(0, i).convert<std::int64_t>();
+            delivery.idempotencyKey = rows.value(1, i).convert<std::string>();
+            delivery.webhookId = rows.value(2, i).convert<std::int64_t>();
+            delivery.contactId = rows.value(3, i).convert<std::int64_t>();
+            delivery.method = rows.value(4, i).convert<std::string>();
+            delivery.wireUrl = rows.value(5, i).convert<std::string>();
+            delivery.contentType = rows.value(6, i).convert<std::string>();
+            delivery.wireBody = rows.value(7, i).convert<std::string>();
+            delivery.destination = rows.value(8, i).convert<std::string>();
+            delivery.attempts = rows.value(9, i).convert<int>();
+            claimed.push_back(std::move(delivery));
+        }
+        std::int64_t leaseUntil = nowMs + leaseMs;
+        std::string updatedAt = formatTime(nowMs);
+        for (const ClaimedDelivery& delivery : claimed)
+            session << "UPDATE deliveries SET status = 'sending', lease_owner = ?, "
+                       "lease_until_ms = ?, updated_at = ? WHERE id = ?",
+                bind(owner), use(leaseUntil), use(updatedAt), bind(delivery.id), now;
+    });
+    return claimed;
+}
+
+bool DeliveryStore::finish(std::int64_t id, const std::string& owner, const AttemptResult& result,
+                           std::int64_t nowMs, const PausePolicy& pause) {
+    bool recorded = false;
+    database_.write([&](Poco::Data::Session& session) {
+        std::vector<int> attempts;
+        std::vector<std::string> destinations;
+        session << "SELECT attempts, destination FROM deliveries WHERE id = ? "
+                   "AND status = 'sending' AND lease_owner = ?",
+            use(id), bind(owner), into(attempts), into(destinations), now;
+        if (attempts.empty())
+            return;
+        recorded = true;
+        AttemptRecord attempt = result.attempt;
+        attempt.attempt = attempts.front() + 1;
         session << "INSERT INTO delivery_attempts (delivery_id, attempt, started_at, "
                    "duration_ms, status_code, outcome, error, response_excerpt) "
                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            use(deliveryId), use(attempt.attempt), useRef(attempt.startedAt),
-            use(attempt.durationMs), use(attempt.statusCode), useRef(attempt.outcome),
-            useRef(attempt.error), useRef(attempt.responseExcerpt), now;
-        std::string updatedAt = nowText();
-        session << "UPDATE deliveries SET attempts = ?, status = ?, updated_at = ? WHERE id = ?",
-            use(attempt.attempt), useRef(newStatus), use(updatedAt), use(deliveryId), now;
+            use(id), use(attempt.attempt), useRef(attempt.startedAt), use(attempt.durationMs),
+            use(attempt.statusCode), useRef(attempt.outcome), useRef(attempt.error),
+            useRef(attempt.responseExcerpt), now;
+        Poco::Nullable<std::int64_t> next;
+        if (result.nextAttemptMs)
+            next = *result.nextAttemptMs;
+        std::string updatedAt = formatTime(nowMs);
+        session << "UPDATE deliveries SET attempts = ?, status = ?, next_attempt_ms = ?, "
+                   "lease_owner = NULL, lease_until_ms = NULL, last_error = ?, updated_at = ? "
+                   "WHERE id = ?",
+            use(attempt.attempt), bind(result.status), use(next), useRef(attempt.error),
+            use(updatedAt), use(id), now;
+        updateDestination(session, destinations.front(), result, nowMs, pause);
     });
+    return recorded;
+}
+
+void DeliveryStore::release(std::int64_t id, const std::string& owner) {
+    database_.write([&](Poco::Data::Session& session) {
+        std::string updatedAt = nowText();
+        session << "UPDATE deliveries SET status = 'queued', lease_owner = NULL, "
+                   "lease_until_ms = NULL, updated_at = ? WHERE id = ? AND status = 'sending' "
+                   "AND lease_owner = ?",
+            use(updatedAt), use(id), bind(owner), now;
+        insertEvent(session, id, owner, "released", "given back unsent at shutdown");
+    });
+}
+
+std::optional<std::int64_t> DeliveryStore::nextDueMs() {
+    std::optional<std::int64_t> due;
+    database_.read([&](Poco::Data::Session& session) {
+        Poco::Nullable<std::int64_t> queued, lease, probe;
+        session << "SELECT MIN(next_attempt_ms) FROM deliveries WHERE status = 'queued'",
+            into(queued), now;
+        session << "SELECT MIN(lease_until_ms) FROM deliveries WHERE status = 'sending'",
+            into(lease), now;
+        session << "SELECT MIN(paused_until_ms) FROM destinations "
+                   "WHERE paused_until_ms IS NOT NULL",
+            into(probe), now;
+        for (const auto* candidate : {&queued, &lease, &probe})
+            if (!candidate->isNull() && (!due || candidate->value() < *due))
+                due = candidate->value();
+    });
+    return due;
+}
+
+std::int64_t DeliveryStore::pendingCount() {
+    std::int64_t count = 0;
+    database_.read([&](Poco::Data::Session& session) {
+        session << "SELECT COUNT(*) FROM deliveries WHERE status IN ('queued', 'sending')",
+            into(count), now;
+    });
+    return count;
+}
+
+void DeliveryStore::requeue(std::int64_t id, std::int64_t nowMs, const std::string& actor,
+                            const std::string& detail) {
+    database_.write([&](Poco::Data::Session& session) {
+        std::vector<std::string> statuses;
+        session << "SELECT status FROM deliveries WHERE id = ?", use(id), into(statuses), now;
+        if (statuses.empty())
+            throw NotFound("delivery " + std::to_string(id) + " does not exist");
+        if (statuses.front() == "sending")
+            throw InputError("delivery " + std::to_string(id) +
+                             " is being sent right now; replay it once it has finished");
+        std::string updatedAt = formatTime(nowMs);
+        std::int64_t due = nowMs;
+        session << "UPDATE deliveries SET status = 'queued', next_attempt_ms = ?, "
+                   "updated_at = ? WHERE id = ?",
+            use(due), use(updatedAt), use(id), now;
+        insertEvent(session, id, actor, "replayed",
+                    "was " + statuses.front() + (detail.empty() ? "" : "; " + detail));
+    });
+}
+
+void DeliveryStore::addEvent(std::int64_t id, const std::string& actor, const std::string& action,
+                             const std::string& detail) {
+    database_.write(
+        [&](Poco::Data::Session& session) { insertEvent(session, id, actor, action, detail); });
 }
 
 std::optional<DeliveryRecord> DeliveryStore::find(std::int64_t id) {
@@ -104,7 +292,7 @@ std::vector<AttemptRecord> DeliveryStore::attempts(std::int64_t deliveryId) {
         Poco::Data::Statement select(session);
         select << "SELECT attempt, started_at, duration_ms, status_code, outcome, error, "
                   "response_excerpt FROM delivery_attempts WHERE delivery_id = ? "
-                  "ORDER BY attempt",
+                  "ORDER BY attempt, id",
             use(deliveryId);
         select.execute();
         Poco::Data::RecordSet rows(select);
@@ -123,6 +311,19 @@ std::vector<AttemptRecord> DeliveryStore::attempts(std::int64_t deliveryId) {
     return result;
 }
 
+std::vector<DeliveryEvent> DeliveryStore::events(std::int64_t deliveryId) {
+    std::vector<DeliveryEvent> result;
+    database_.read([&](Poco::Data::Session& session) {
+        std::vector<std::string> at, actor, action, detail;
+        session << "SELECT at, actor, action, detail FROM delivery_events WHERE delivery_id = ? "
+                   "ORDER BY id",
+            use(deliveryId), into(at), into(actor), into(action), into(detail), now;
+        for (std::size_t i = 0; i < at.size(); ++i)
+            result.push_back({at[i], actor[i], action[i], detail[i]});
+    });
+    return result;
+}
+
 std::vector<DeliveryRecord> DeliveryStore::list(const DeliveryFilter& filter) {
     std::vector<DeliveryRecord> result;
     database_.read([&](Poco::Data::Session& session) {
@@ -130,15 +331,53 @@ std::vector<DeliveryRecord> DeliveryStore::list(const DeliveryFilter& filter) {
         std::string status = filter.status;
         std::int64_t webhookId = filter.webhookId.value_or(0);
         std::int64_t contactId = filter.contactId.value_or(0);
+        std::string since = filter.sinceMs ? formatTime(*filter.sinceMs) : "";
+        std::string until = filter.untilMs ? formatTime(*filter.untilMs) : "";
         std::size_t limit = filter.limit;
         select << std::string(kDeliveryColumns) +
                       "WHERE (? = '' OR status = ?) AND (? = 0 OR webhook_id = ?) "
-                      "AND (? = 0 OR contact_id = ?) ORDER BY id DESC LIMIT ?",
+                      "AND (? = 0 OR contact_id = ?) AND (? = '' OR created_at >= ?) "
+                      "AND (? = '' OR created_at < ?) ORDER BY id DESC LIMIT ?",
             use(status), use(status), use(webhookId), use(webhookId), use(contactId),
-            use(contactId), use(limit);
+            use(contactId), use(since), use(since), use(until), use(until), use(limit);
         result = readDeliveries(select);
     });
     return result;
+}
+
+std::vector<DestinationState> DeliveryStore::destinations() {
+    std::vector<DestinationState> result;
+    database_.read([&](Poco::Data::Session& session) {
+        Poco::Data::Statement select(session);
+        select << "SELECT destination, failing_since_ms, consecutive_failures, paused_until_ms, "
+                  "last_error FROM destinations ORDER BY destination";
+        select.execute();
+        Poco::Data::RecordSet rows(select);
+        for (std::size_t i = 0; i < rows.rowCount(); ++i)
+            result.push_back({rows.value(0, i).convert<std::string>(),
+                              optionalInteger(rows.value(1, i)), rows.value(2, i).convert<int>(),
+                              optionalInteger(rows.value(3, i)),
+                              rows.value(4, i).convert<std::string>()});
+    });
+    return result;
+}
+
+std::int64_t DeliveryStore::purgeFinishedBefore(std::int64_t cutoffMs) {
+    std::int64_t purged = 0;
+    database_.write([&](Poco::Data::Session& session) {
+        std::string cutoff = formatTime(cutoffMs);
+        session << "SELECT COUNT(*) FROM deliveries WHERE status IN ('delivered', 'failed', "
+                   "'dead') AND updated_at < ?",
+            use(cutoff), into(purged), now;
+        session << "UPDATE deliveries SET replay_of = NULL WHERE replay_of IN (SELECT id FROM "
+                   "deliveries WHERE status IN ('delivered', 'failed', 'dead') "
+                   "AND updated_at < ?)",
+            use(cutoff), now;
+        session << "DELETE FROM deliveries WHERE status IN ('delivered', 'failed', 'dead') "
+                   "AND updated_at < ?",
+            use(cutoff), now;
+    });
+    return purged;
 }
 
 } // namespace dpp::bridge

@@ -1,7 +1,9 @@
 #pragma once
-// The record of deliveries: one row per (webhook, contact) request with its stable
-// Idempotency-Key and the request as sent (secrets masked), and one row per attempt with its
-// time, duration, status, error and a bounded response excerpt. Thread-safe via Database.
+// The outbox and the delivery log. A delivery is one request of one webhook for one contact,
+// with a stable Idempotency-Key, the request as it goes on the wire, the same request with
+// secrets masked (the only form ever shown), and one row per attempt. Workers claim due
+// deliveries under a lease, so a crash loses nothing: an expired lease is claimed again.
+// Thread-safe through Database; every method is one transaction.
 #include "bridge/store/Database.h"
 
 #include <optional>
@@ -19,11 +21,43 @@ struct DeliveryRecord {
     std::string method;
     std::string url; // masked
     std::string contentType;
-    std::string body; // masked
+    std::string body;        // masked
+    std::string destination; // scheme://host:port
     int attempts = 0;
-    std::string nextAttemptAt;
+    std::optional<std::int64_t> nextAttemptMs; // queued: when it is due
+    std::string origin;
+    std::optional<std::int64_t> replayOf;
+    std::string lastError;
     std::string createdAt;
     std::string updatedAt;
+};
+
+// What a worker needs to send a claimed delivery.
+struct ClaimedDelivery {
+    std::int64_t id = 0;
+    std::string idempotencyKey;
+    std::int64_t webhookId = 0;
+    std::int64_t contactId = 0;
+    std::string method;
+    std::string wireUrl;
+    std::string contentType;
+    std::string wireBody;
+    std::string destination;
+    int attempts = 0; // made before this one
+};
+
+struct NewDelivery {
+    std::int64_t webhookId = 0;
+    std::int64_t contactId = 0;
+    std::string method;
+    std::string maskedUrl;
+    std::string wireUrl;
+    std::string contentType;
+    std::string maskedBody;
+    std::string wireBody;
+    std::string destination;
+    std::string origin; // "execute", "replay", ...
+    std::optional<std::int64_t> replayOf;
 };
 
 struct AttemptRecord {
@@ -36,28 +70,86 @@ struct AttemptRecord {
     std::string responseExcerpt;
 };
 
+// How an attempt ends the delivery: delivered, failed, dead, or queued again at nextAttemptMs.
+struct AttemptResult {
+    AttemptRecord attempt;
+    std::string status;
+    std::optional<std::int64_t> nextAttemptMs;
+    bool destinationFailed = false; // network error, timeout, 429 or 5xx: counts toward a pause
+};
+
 struct DeliveryFilter {
     std::string status;
     std::optional<std::int64_t> webhookId;
     std::optional<std::int64_t> contactId;
+    std::optional<std::int64_t> sinceMs;
+    std::optional<std::int64_t> untilMs;
     std::size_t limit = 100;
+};
+
+struct DestinationState {
+    std::string destination;
+    std::optional<std::int64_t> failingSinceMs;
+    int consecutiveFailures = 0;
+    std::optional<std::int64_t> pausedUntilMs;
+    std::string lastError;
+};
+
+struct DeliveryEvent {
+    std::string at;
+    std::string actor;
+    std::string action;
+    std::string detail;
+};
+
+struct PausePolicy {
+    std::int64_t pauseAfterMs = 5 * 60 * 1000; // failing continuously this long: pause
+    std::int64_t probeEveryMs = 60 * 1000;     // a paused destination is probed this often
 };
 
 class DeliveryStore {
 public:
     explicit DeliveryStore(Database& database) : database_(database) {}
 
-    // Records a new delivery with a fresh Idempotency-Key; returns it with its id.
-    DeliveryRecord create(std::int64_t webhookId, std::int64_t contactId, const std::string& method,
-                          const std::string& maskedUrl, const std::string& contentType,
-                          const std::string& maskedBody, const std::string& status);
-    // Appends an attempt and sets the delivery's status, in one transaction.
-    void recordAttempt(std::int64_t deliveryId, AttemptRecord attempt,
-                       const std::string& newStatus);
+    // Queues a delivery, due at once. Returns it with its id and Idempotency-Key.
+    DeliveryRecord enqueue(const NewDelivery& delivery, std::int64_t nowMs);
+
+    // Claims up to limit due deliveries (queued and due, or sending with an expired lease),
+    // skipping paused destinations; marks them sending under owner until nowMs + leaseMs.
+    // With onlyId, claims that delivery if it is due (inline sends).
+    std::vector<ClaimedDelivery> claim(const std::string& owner, std::size_t limit,
+                                       std::int64_t nowMs, std::int64_t leaseMs,
+                                       std::optional<std::int64_t> onlyId = std::nullopt);
+
+    // Records an attempt and its result, if owner still holds the lease (otherwise another
+    // worker took it over and the result is dropped; returns false). Updates the
+    // destination's health under the pause policy.
+    bool finish(std::int64_t id, const std::string& owner, const AttemptResult& result,
+                std::int64_t nowMs, const PausePolicy& pause);
+
+    // Gives a claimed delivery back unsent (shutdown): queued, due now, no attempt counted.
+    void release(std::int64_t id, const std::string& owner);
+
+    // The earliest time something may become due: a queued delivery, an expiring lease, a
+    // paused destination's next probe. Nothing when the outbox holds no pending work.
+    std::optional<std::int64_t> nextDueMs();
+    // Deliveries queued or sending.
+    std::int64_t pendingCount();
+
+    // Replays: the recorded request again as a new attempt of the same delivery.
+    void requeue(std::int64_t id, std::int64_t nowMs, const std::string& actor,
+                 const std::string& detail);
+    void addEvent(std::int64_t id, const std::string& actor, const std::string& action,
+                  const std::string& detail);
 
     std::optional<DeliveryRecord> find(std::int64_t id);
     std::vector<AttemptRecord> attempts(std::int64_t deliveryId);
+    std::vector<DeliveryEvent> events(std::int64_t deliveryId);
     std::vector<DeliveryRecord> list(const DeliveryFilter& filter);
+    std::vector<DestinationState> destinations();
+
+    // Deletes finished deliveries (delivered, failed, dead) last updated before the cutoff.
+    std::int64_t purgeFinishedBefore(std::int64_t cutoffMs);
 
 private:
     Database& database_;

@@ -64,20 +64,40 @@ const std::vector<Migration>& migrations() {
              "contact_id INTEGER NOT NULL REFERENCES contacts(id), "
              "ignored_keys TEXT NOT NULL DEFAULT '', received_at TEXT NOT NULL, "
              "PRIMARY KEY (data_source_id, idempotency_key))",
+             // The outbox: one row per request of one webhook for one contact. The wire
+             // request is what gets sent; url and body are the same with secrets masked.
+             // A claimed row is 'sending' with a lease; an expired lease is claimed again.
              "CREATE TABLE deliveries (id INTEGER PRIMARY KEY, "
              "idempotency_key TEXT NOT NULL UNIQUE, "
              "webhook_id INTEGER NOT NULL REFERENCES webhooks(id), "
              "contact_id INTEGER NOT NULL REFERENCES contacts(id), status TEXT NOT NULL, "
              "method TEXT NOT NULL, url TEXT NOT NULL, content_type TEXT NOT NULL, "
-             "body TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, "
-             "next_attempt_at TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
-             "CREATE INDEX deliveries_by_status ON deliveries(status, next_attempt_at)",
+             "body TEXT NOT NULL, wire_url TEXT NOT NULL, wire_body TEXT NOT NULL, "
+             "destination TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, "
+             "next_attempt_ms INTEGER, lease_owner TEXT, lease_until_ms INTEGER, "
+             "origin TEXT NOT NULL DEFAULT '', replay_of INTEGER REFERENCES deliveries(id), "
+             "last_error TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, "
+             "updated_at TEXT NOT NULL)",
+             "CREATE INDEX deliveries_due ON deliveries(status, next_attempt_ms)",
+             "CREATE INDEX deliveries_by_webhook ON deliveries(webhook_id, id)",
+             "CREATE INDEX deliveries_by_contact ON deliveries(contact_id, id)",
              "CREATE TABLE delivery_attempts (id INTEGER PRIMARY KEY, "
              "delivery_id INTEGER NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE, "
              "attempt INTEGER NOT NULL, started_at TEXT NOT NULL, "
              "duration_ms INTEGER NOT NULL, status_code INTEGER NOT NULL DEFAULT 0, "
              "outcome TEXT NOT NULL, error TEXT NOT NULL DEFAULT '', "
              "response_excerpt TEXT NOT NULL DEFAULT '')",
+             // Who asked for what (replays, releases on shutdown), for support staff.
+             "CREATE TABLE delivery_events (id INTEGER PRIMARY KEY, "
+             "delivery_id INTEGER NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE, "
+             "at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, "
+             "detail TEXT NOT NULL DEFAULT '')",
+             "CREATE INDEX delivery_events_by_delivery ON delivery_events(delivery_id)",
+             // Destinations failing continuously are paused instead of hammered.
+             "CREATE TABLE destinations (destination TEXT PRIMARY KEY, "
+             "failing_since_ms INTEGER, consecutive_failures INTEGER NOT NULL DEFAULT 0, "
+             "paused_until_ms INTEGER, last_error TEXT NOT NULL DEFAULT '', "
+             "updated_at TEXT NOT NULL)",
              "CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts(delivery_id)",
          }},
     };

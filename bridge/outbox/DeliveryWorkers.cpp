@@ -1,0 +1,233 @@
+#include "bridge/outbox/DeliveryWorkers.h"
+
+#include "bridge/Log.h"
+#include "bridge/send/HttpSender.h"
+#include "bridge/send/ResponseExcerpt.h"
+#include "bridge/store/WebhookStore.h"
+
+#include <random>
+#include <unistd.h>
+
+namespace dpp::bridge {
+
+// One worker's private state: its HTTP sender with keep-alive connections, a short-lived
+// cache of webhook definitions, and its random source for jitter. Used by one thread.
+class DeliveryWorkers::Worker {
+public:
+    Worker(DeliveryWorkers& owner, std::string id)
+        : owner_(owner), id_(std::move(id)), sender_(owner.config_),
+          random_(std::random_device{}()) {}
+
+    const std::string& id() const { return id_; }
+
+    std::vector<ClaimedDelivery> claim(std::size_t limit,
+                                       std::optional<std::int64_t> onlyId = std::nullopt) {
+        return DeliveryStore(owner_.database_)
+            .claim(id_, limit, owner_.clock_.nowMs(), owner_.leaseMs_, onlyId);
+    }
+
+    AttemptOutcome deliver(const ClaimedDelivery& delivery) {
+        AttemptOutcome outcome;
+        outcome.deliveryId = delivery.id;
+        AttemptResult& result = outcome.result;
+        result.attempt.startedAt = formatTime(owner_.clock_.nowMs());
+        OutgoingRequest request;
+        request.method = delivery.method;
+        request.url = delivery.wireUrl;
+        request.contentType = delivery.contentType;
+        request.body = delivery.wireBody;
+        request.idempotencyKey = delivery.idempotencyKey;
+        const mapping::WebhookDefinition* webhook = definition(delivery.webhookId);
+        if (webhook) {
+            request.auth = webhook->auth;
+            request.successBodyContains = webhook->success.bodyContains;
+        }
+        SendResult sent = sender_.send(request, &connections_);
+        result.attempt.durationMs = sent.duration.count();
+        result.attempt.statusCode = sent.statusCode;
+        result.attempt.error = sent.error;
+        result.attempt.responseExcerpt =
+            printableExcerpt(sent.responseExcerpt, owner_.config_.responseExcerptBytes);
+        std::int64_t now = owner_.clock_.nowMs();
+        int attemptsMade = delivery.attempts + 1;
+        if (sent.delivered) {
+            result.attempt.outcome = result.status = "delivered";
+        } else if (sent.retryable) {
+            result.attempt.outcome = "retryable";
+            result.destinationFailed = true;
+            std::optional<std::chrono::seconds> retryAfter;
+            if (sent.statusCode == 429 || sent.statusCode == 503)
+                retryAfter = sent.retryAfter;
+            std::uniform_real_distribution<double> unit(0.0, 1.0);
+            result.nextAttemptMs =
+                owner_.retryPolicy_.nextAttempt(attemptsMade, now, retryAfter, unit(random_));
+            result.status = result.nextAttemptMs ? "queued" : "dead";
+        } else {
+            result.attempt.outcome = result.status = "failed";
+        }
+        outcome.recorded = DeliveryStore(owner_.database_)
+                               .finish(delivery.id, id_, result, now, owner_.pausePolicy_);
+        if (!outcome.recorded)
+            logWarning("delivery " + std::to_string(delivery.id) +
+                       ": lease lost to another worker; this attempt's result was dropped");
+        else if (result.status != "delivered")
+            logInfo("delivery " + std::to_string(delivery.id) + " attempt " +
+                    std::to_string(attemptsMade) + ": " + result.status +
+                    (result.nextAttemptMs ? " (next at " + formatTime(*result.nextAttemptMs) + ")"
+                                          : "") +
+                    ": " + sent.error);
+        return outcome;
+    }
+
+private:
+    const mapping::WebhookDefinition* definition(std::int64_t webhookId) {
+        std::int64_t now = owner_.clock_.nowMs();
+        auto it = webhooks_.find(webhookId);
+        if (it == webhooks_.end() || now - it->second.loadedMs > 5000) {
+            auto loaded = WebhookStore(owner_.database_).find(webhookId);
+            if (!loaded)
+                return nullptr;
+            it =
+                webhooks_.insert_or_assign(webhookId, CachedWebhook{std::move(*loaded), now}).first;
+        }
+        return &it->second.definition;
+    }
+
+    struct CachedWebhook {
+        mapping::WebhookDefinition definition;
+        std::int64_t loadedMs;
+    };
+    DeliveryWorkers& owner_;
+    std::string id_;
+    HttpSender sender_;
+    ConnectionCache connections_;
+    std::map<std::int64_t, CachedWebhook> webhooks_;
+    std::mt19937_64 random_;
+};
+
+DeliveryWorkers::DeliveryWorkers(const Config& config, Database& database, const Clock& clock,
+                                 std::string name)
+    : config_(config), database_(database), clock_(clock), name_(std::move(name)),
+      retryPolicy_(config.retrySchedule, config.retryJitter),
+      pausePolicy_{config.pauseAfter.count(), config.probeInterval.count()},
+      leaseMs_((config.connectTimeout + config.responseTimeout).count() + 60'000) {}
+
+DeliveryWorkers::~DeliveryWorkers() {
+    stop();
+}
+
+void DeliveryWorkers::start(std::size_t threads) {
+    std::lock_guard lock(mutex_);
+    stopping_ = false;
+    for (std::size_t i = 0; i < threads; ++i)
+        threads_.emplace_back([this, i] { run(i); });
+}
+
+void DeliveryWorkers::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wakeUp_.notify_all();
+    for (auto& thread : threads_)
+        if (thread.joinable())
+            thread.join();
+    threads_.clear();
+}
+
+void DeliveryWorkers::wake() {
+    {
+        std::lock_guard lock(mutex_);
+        ++wakeSignals_;
+    }
+    wakeUp_.notify_all();
+}
+
+void DeliveryWorkers::run(std::size_t index) {
+    Worker worker(*this, name_ + "/" + std::to_string(::getpid()) + "/" + std::to_string(index));
+    const std::size_t batch = std::max<std::size_t>(1, config_.deliveryBatch);
+    for (;;) {
+        std::uint64_t seenSignals;
+        {
+            std::lock_guard lock(mutex_);
+            if (stopping_)
+                return;
+            seenSignals = wakeSignals_;
+        }
+        std::vector<ClaimedDelivery> claimed;
+        try {
+            claimed = worker.claim(batch);
+        } catch (const std::exception& error) {
+            logError("delivery worker " + worker.id() + ": cannot claim: " + error.what());
+        }
+        for (std::size_t i = 0; i < claimed.size(); ++i) {
+            bool stopping;
+            {
+                std::lock_guard lock(mutex_);
+                stopping = stopping_;
+            }
+            try {
+                if (stopping)
+                    DeliveryStore(database_).release(claimed[i].id, worker.id());
+                else
+                    worker.deliver(claimed[i]);
+            } catch (const std::exception& error) {
+                // The lease expires and another worker (or this one) tries again.
+                logError("delivery " + std::to_string(claimed[i].id) + ": " + error.what());
+            }
+        }
+        if (!claimed.empty())
+            continue;
+        // Nothing due: sleep until the next due time, new work, or the idle poll.
+        std::int64_t now = clock_.nowMs();
+        std::int64_t wait = config_.idlePoll.count();
+        try {
+            if (auto due = DeliveryStore(database_).nextDueMs())
+                wait = std::clamp<std::int64_t>(*due - now, 1, wait);
+        } catch (const std::exception& error) {
+            logError("delivery worker " + worker.id() + ": " + error.what());
+        }
+        std::unique_lock lock(mutex_);
+        wakeUp_.wait_for(lock, std::chrono::milliseconds(wait),
+                         [&] { return stopping_ || wakeSignals_ != seenSignals; });
+    }
+}
+
+void DeliveryWorkers::tally(DrainSummary& summary, const AttemptOutcome& outcome) {
+    if (!outcome.recorded)
+        return;
+    const std::string& status = outcome.result.status;
+    if (status == "delivered")
+        ++summary.delivered;
+    else if (status == "failed")
+        ++summary.failed;
+    else if (status == "dead")
+        ++summary.dead;
+    else
+        ++summary.retrying;
+}
+
+DrainSummary DeliveryWorkers::drain() {
+    Worker worker(*this, name_ + "/" + std::to_string(::getpid()) + "/drain");
+    DrainSummary summary;
+    const std::size_t batch = std::max<std::size_t>(1, config_.deliveryBatch);
+    for (;;) {
+        auto claimed = worker.claim(batch);
+        if (claimed.empty())
+            break;
+        for (const auto& delivery : claimed)
+            tally(summary, worker.deliver(delivery));
+    }
+    summary.pending = DeliveryStore(database_).pendingCount();
+    return summary;
+}
+
+std::optional<AttemptOutcome> DeliveryWorkers::deliverNow(std::int64_t deliveryId) {
+    Worker worker(*this, name_ + "/" + std::to_string(::getpid()) + "/inline");
+    auto claimed = worker.claim(1, deliveryId);
+    if (claimed.empty())
+        return std::nullopt;
+    return worker.deliver(claimed.front());
+}
+
+} // namespace dpp::bridge

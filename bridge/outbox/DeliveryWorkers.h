@@ -1,0 +1,76 @@
+#pragma once
+// The workers that empty the outbox: each claims due deliveries under a lease longer than
+// the HTTP timeouts, sends them over its own keep-alive connections (one per destination),
+// and records each attempt with its outcome: delivered, failed (not retryable), queued again
+// on the retry schedule, or dead. Idle workers sleep until the next due time, new work
+// (wake()) or, for work queued by other processes, delivery.idle_poll.
+// start()/stop()/wake() may be called from any thread; drain() and deliverNow() run in the
+// caller's thread.
+#include "bridge/Clock.h"
+#include "bridge/Config.h"
+#include "bridge/outbox/RetryPolicy.h"
+#include "bridge/store/DeliveryStore.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace dpp::bridge {
+
+struct DrainSummary {
+    std::int64_t delivered = 0;
+    std::int64_t failed = 0;   // not retryable
+    std::int64_t dead = 0;     // retries used up
+    std::int64_t retrying = 0; // attempts that failed and were queued again
+    std::int64_t pending = 0;  // still queued or sending when drain() returned
+};
+
+struct AttemptOutcome {
+    std::int64_t deliveryId = 0;
+    AttemptResult result;
+    bool recorded = false; // false when the lease had been lost to another worker
+};
+
+class DeliveryWorkers {
+public:
+    DeliveryWorkers(const Config& config, Database& database, const Clock& clock, std::string name);
+    ~DeliveryWorkers();
+    DeliveryWorkers(const DeliveryWorkers&) = delete;
+    DeliveryWorkers& operator=(const DeliveryWorkers&) = delete;
+
+    void start(std::size_t threads);
+    // Stops claiming, lets in-flight attempts finish (they are bounded by the HTTP timeouts)
+    // and releases whatever a worker had claimed but not begun. Returns when all have ended.
+    void stop();
+    void wake();
+
+    // Sends everything due now in this thread, repeatedly, until nothing is due.
+    DrainSummary drain();
+    // Claims and sends one queued delivery now (execute --inline). Nothing if it was not due
+    // or already taken.
+    std::optional<AttemptOutcome> deliverNow(std::int64_t deliveryId);
+
+private:
+    class Worker;
+    void run(std::size_t index);
+    void tally(DrainSummary& summary, const AttemptOutcome& outcome);
+
+    const Config& config_;
+    Database& database_;
+    const Clock& clock_;
+    std::string name_;
+    RetryPolicy retryPolicy_;
+    PausePolicy pausePolicy_;
+    std::int64_t leaseMs_;
+
+    std::vector<std::thread> threads_;
+    std::mutex mutex_;
+    std::condition_variable wakeUp_;
+    bool stopping_ = false;
+    std::uint64_t wakeSignals_ = 0;
+};
+
+} // namespace dpp::bridge
