@@ -223,6 +223,11 @@ SendResult HttpSender::send(const OutgoingRequest& request, ConnectionCache* con
                 if (!reusable || !connections)
                     session.reset();
                 break;
+            } catch (const Poco::TimeoutException&) {
+                // A slow receiver, not a closed idle connection: it may be processing the
+                // request, so sending it again at once would only double the wait.
+                session.reset();
+                throw;
             } catch (const Poco::Exception&) {
                 session.reset();
                 // An idle keep-alive connection the server closed fails on first use: try
