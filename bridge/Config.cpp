@@ -147,6 +147,7 @@ const std::vector<std::string>& Config::knownKeys() {
         "delivery.pause_after",
         "delivery.probe_interval",
         "delivery.retention",
+        "delivery.lease",
         "tls.ca_file",
         "network.allow_private_destinations",
     };
@@ -227,6 +228,8 @@ Config Config::load(const std::string& path) {
             config.probeInterval = parseDuration(value, where);
         else if (key == "delivery.retention")
             config.retention = parseDuration(value, where);
+        else if (key == "delivery.lease")
+            config.lease = parseDuration(value, where);
         else if (key == "tls.ca_file")
             config.tlsCaFile = value;
         else if (key == "network.allow_private_destinations")
@@ -234,6 +237,10 @@ Config Config::load(const std::string& path) {
     }
     if (!config.tlsCaFile.empty() && !std::filesystem::exists(config.tlsCaFile))
         throw ConfigError("tls.ca_file '" + config.tlsCaFile + "' in " + path + " does not exist");
+    if (config.lease.count() > 0 && config.lease <= config.connectTimeout + config.responseTimeout)
+        throw ConfigError("delivery.lease (" + formatDuration(config.lease) + ") in " + path +
+                          " must be longer than delivery.timeout.connect + "
+                          "delivery.timeout.response, or a slow attempt would be sent twice");
     for (const auto& [account, peer] : config.peers)
         if (peer.url.empty())
             throw ConfigError("peers." + std::to_string(account) + ".url is missing in " + path);

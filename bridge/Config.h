@@ -42,6 +42,14 @@ struct Config {
     std::chrono::milliseconds pauseAfter{5 * 60 * 1000}; // failing this long: pause
     std::chrono::milliseconds probeInterval{60 * 1000};  // then probe this often
     std::chrono::milliseconds retention{30LL * 24 * 3600 * 1000}; // finished deliveries kept
+    // How long a claimed delivery stays with its worker; after it, another worker takes it
+    // over (a crash loses nothing). Must exceed connect + response timeouts; 0 means
+    // connect + response + 60s.
+    std::chrono::milliseconds lease{0};
+    std::chrono::milliseconds effectiveLease() const {
+        return lease.count() > 0 ? lease
+                                 : connectTimeout + responseTimeout + std::chrono::seconds(60);
+    }
     std::string tlsCaFile;
     bool allowPrivateDestinations = false;
     std::map<std::int64_t, PeerConfig> peers;

@@ -110,7 +110,7 @@ DeliveryWorkers::DeliveryWorkers(const Config& config, Database& database, const
     : config_(config), database_(database), clock_(clock), name_(std::move(name)),
       retryPolicy_(config.retrySchedule, config.retryJitter),
       pausePolicy_{config.pauseAfter.count(), config.probeInterval.count()},
-      leaseMs_((config.connectTimeout + config.responseTimeout).count() + 60'000) {}
+      leaseMs_(config.effectiveLease().count()) {}
 
 DeliveryWorkers::~DeliveryWorkers() {
     stop();

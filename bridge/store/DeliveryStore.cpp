@@ -96,7 +96,10 @@ void updateDestination(Poco::Data::Session& session, const std::string& destinat
 
 } // namespace
 
-DeliveryRecord DeliveryStore::enqueue(const NewDelivery& delivery, std::int64_t nowMs) {
+namespace {
+
+DeliveryRecord insertDelivery(Poco::Data::Session& session, const NewDelivery& delivery,
+                              std::int64_t nowMs) {
     DeliveryRecord record;
     record.idempotencyKey = "dlv_" + randomHexToken(16);
     record.webhookId = delivery.webhookId;
@@ -115,22 +118,40 @@ DeliveryRecord DeliveryStore::enqueue(const NewDelivery& delivery, std::int64_t 
     if (delivery.replayOf)
         replayOf = *delivery.replayOf;
     std::int64_t due = nowMs;
-    database_.write([&](Poco::Data::Session& session) {
-        session << "INSERT INTO deliveries (idempotency_key, webhook_id, contact_id, status, "
-                   "method, url, content_type, body, wire_url, wire_body, destination, "
-                   "attempts, next_attempt_ms, origin, replay_of, created_at, updated_at) "
-                   "VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) "
-                   "RETURNING id",
-            useRef(record.idempotencyKey), use(record.webhookId), use(record.contactId),
-            useRef(record.method), useRef(record.url), useRef(record.contentType),
-            useRef(record.body), bind(delivery.wireUrl), bind(delivery.wireBody),
-            useRef(record.destination), use(due), useRef(record.origin), use(replayOf),
-            useRef(record.createdAt), useRef(record.updatedAt), into(record.id), now;
-        if (delivery.replayOf)
-            insertEvent(session, *delivery.replayOf, delivery.origin, "rerendered",
-                        "new delivery " + std::to_string(record.id));
-    });
+    session << "INSERT INTO deliveries (idempotency_key, webhook_id, contact_id, status, "
+               "method, url, content_type, body, wire_url, wire_body, destination, "
+               "attempts, next_attempt_ms, origin, replay_of, created_at, updated_at) "
+               "VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) "
+               "RETURNING id",
+        useRef(record.idempotencyKey), use(record.webhookId), use(record.contactId),
+        useRef(record.method), useRef(record.url), useRef(record.contentType), useRef(record.body),
+        bind(delivery.wireUrl), bind(delivery.wireBody), useRef(record.destination), use(due),
+        useRef(record.origin), use(replayOf), useRef(record.createdAt), useRef(record.updatedAt),
+        into(record.id), now;
+    if (delivery.replayOf)
+        insertEvent(session, *delivery.replayOf, delivery.origin, "rerendered",
+                    "new delivery " + std::to_string(record.id));
     return record;
+}
+
+} // namespace
+
+DeliveryRecord DeliveryStore::enqueue(const NewDelivery& delivery, std::int64_t nowMs) {
+    DeliveryRecord record;
+    database_.write(
+        [&](Poco::Data::Session& session) { record = insertDelivery(session, delivery, nowMs); });
+    return record;
+}
+
+std::vector<std::int64_t> DeliveryStore::enqueueAll(const std::vector<NewDelivery>& deliveries,
+                                                    std::int64_t nowMs) {
+    std::vector<std::int64_t> ids;
+    ids.reserve(deliveries.size());
+    database_.write([&](Poco::Data::Session& session) {
+        for (const NewDelivery& delivery : deliveries)
+            ids.push_back(insertDelivery(session, delivery, nowMs).id);
+    });
+    return ids;
 }
 
 std::vector<ClaimedDelivery> DeliveryStore::claim(const std::string& owner, std::size_t limit,

@@ -113,6 +113,9 @@ public:
 
     // Queues a delivery, due at once. Returns it with its id and Idempotency-Key.
     DeliveryRecord enqueue(const NewDelivery& delivery, std::int64_t nowMs);
+    // Many at once, in one transaction: all are queued or none. Returns their ids in order.
+    std::vector<std::int64_t> enqueueAll(const std::vector<NewDelivery>& deliveries,
+                                         std::int64_t nowMs);
 
     // Claims up to limit due deliveries (queued and due, or sending with an expired lease),
     // skipping paused destinations; marks them sending under owner until nowMs + leaseMs.

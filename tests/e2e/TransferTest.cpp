@@ -55,11 +55,13 @@ struct TwoAccounts {
         return result;
     }
 
-    std::string applyWebhook(const std::string& extraPairs = "") {
+    std::string applyWebhook(const std::string& extraPairs = "",
+                             const std::string& mode = "inline") {
         std::ofstream(dir.file("webhook.json"))
             << R"({"title": "To 2002", "url": "http://127.0.0.1:)" << destinationServer->port()
             << postingPath << R"(", "method": "POST",
-               "format": "form", "mode": "inline", "success": {"body_contains": "Success"},
+               "format": "form", "mode": ")"
+            << mode << R"(", "success": {"body_contains": "Success"},
                "pairs": [{"key": "firstname", "field": "FIRSTNAME"},
                          {"key": "lastname", "field": "LASTNAME"},
                          {"key": "email", "field": "EMAIL"},
@@ -148,6 +150,40 @@ BOOST_AUTO_TEST_CASE(a_rejecting_receiver_fails_the_execute_with_exit_1) {
     CommandResult failed = expectOk(source, {"deliveries", "list", "--status", "failed", "--json"});
     BOOST_TEST(failed.out.find("\"status\": \"failed\"") != std::string::npos, failed.out);
     BOOST_TEST(listContacts(destination, "2002")->size() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(background_execute_is_queued_then_sent_and_can_be_replayed) {
+    std::ofstream(dir.file("c.jsonl")) << R"({"id": 7, "firstname": "Queued", "lastname": "Q"})"
+                                       << "\n";
+    expectOk(source, {"contact", "import", "--account", "1001", dir.file("c.jsonl")});
+    std::string webhook = applyWebhook("", "background");
+    sourceServer->stop(); // nobody sends in the background: the queue is ours to drain
+    CommandResult queued = run(source, {"execute", "--webhook", webhook, "--contact", "7"});
+    BOOST_TEST(queued.status == 0, queued.err);
+    std::string id = trimmed(queued.out);
+    BOOST_TEST(expectOk(source, {"deliveries", "show", id}).out.find("queued") !=
+               std::string::npos);
+    CommandResult drained = expectOk(source, {"work", "--until-idle"});
+    BOOST_TEST(drained.out.find("delivered 1,") != std::string::npos, drained.out);
+    BOOST_TEST(listContacts(destination, "2002")->size() == 1u);
+    // A replay sends the same request with the same key: the receiver keeps one contact.
+    CommandResult replayed = run(source, {"replay", id, "--by", "support:bob"});
+    BOOST_TEST(replayed.status == 0, replayed.err);
+    expectOk(source, {"work", "--until-idle"});
+    BOOST_TEST(listContacts(destination, "2002")->size() == 1u);
+    CommandResult shown = expectOk(source, {"deliveries", "show", id, "--json"});
+    BOOST_TEST(shown.out.find("\"attempts\": 2") != std::string::npos, shown.out);
+    BOOST_TEST(shown.out.find("support:bob") != std::string::npos, shown.out);
+    BOOST_TEST(shown.out.find("\"duplicate\\\": true") != std::string::npos, shown.out);
+    // A rerender is a new delivery with a new key, linked to the old one.
+    CommandResult rerendered = run(source, {"replay", "--rerender", id, "--by", "support:bob"});
+    BOOST_TEST(rerendered.out.find("rendered again as delivery") != std::string::npos);
+    expectOk(source, {"work", "--until-idle"});
+    BOOST_TEST(listContacts(destination, "2002")->size() == 2u);
+    // Bulk replay needs --yes when nobody can answer the question.
+    CommandResult bulk = run(source, {"replay", "--status", "failed"});
+    BOOST_TEST(bulk.status == 0);
+    BOOST_TEST(bulk.err.find("0 failed deliveries match") != std::string::npos, bulk.err);
 }
 
 BOOST_AUTO_TEST_CASE(serve_stops_cleanly_on_sigterm) {

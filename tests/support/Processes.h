@@ -94,6 +94,16 @@ public:
         std::ifstream in(logFile_);
         return std::string(std::istreambuf_iterator<char>(in), {});
     }
+    // SIGKILL: the crash a power cut or the OOM killer would cause. Returns at once.
+    void kill() {
+        if (!handle_)
+            return;
+        Poco::Process::kill(*handle_);
+        handle_->wait();
+        handle_.reset();
+        if (drainer_.joinable())
+            drainer_.join();
+    }
     // SIGTERM, then the exit status.
     int stop() {
         if (!handle_)
