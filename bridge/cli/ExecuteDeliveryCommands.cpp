@@ -75,6 +75,8 @@ int work(const Arguments& arguments, CommandContext& context) {
     if (arguments.has("until-idle")) {
         DeliveryWorkers workers(context.config(), context.database(), clock, "work");
         DrainSummary summary = workers.drain();
+        DeliveryStore(context.database())
+            .purgeFinishedBefore(clock.nowMs() - context.config().retention.count());
         context.out() << "delivered " << summary.delivered << ", failed " << summary.failed
                       << ", dead " << summary.dead << ", to retry later " << summary.retrying
                       << "; " << summary.pending << " delivery(ies) still pending\n";

@@ -11,6 +11,8 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
 
+#include <sys/socket.h>
+
 using Poco::Net::HTTPResponse;
 
 namespace dpp::bridge {
@@ -96,6 +98,7 @@ BridgeServer::BridgeServer(const Config& config, Database& database, const std::
         throw InputError("cannot listen on " + listen + ": " + error.displayText());
     }
     port_ = socket.address().port();
+    socket_ = socket;
     int threads = static_cast<int>(config.serverThreads);
     pool_ = std::make_unique<Poco::ThreadPool>(std::min(2, threads), threads + 1);
     Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
@@ -145,8 +148,11 @@ void BridgeServer::stop() {
     stopping_.notify_all();
     if (watcher_.joinable())
         watcher_.join();
-    if (server_)
+    if (server_) {
+        // POCO's acceptor polls every 250 ms; shutting the listening socket wakes it now.
+        ::shutdown(socket_.impl()->sockfd(), SHUT_RDWR);
         server_->stopAll(false);
+    }
     if (pool_)
         pool_->joinAll();
 }

@@ -7,6 +7,7 @@
 #include "bridge/store/Database.h"
 
 #include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
 
 #include <atomic>
@@ -31,6 +32,7 @@ private:
     void watchRefusals();
 
     std::unique_ptr<Poco::ThreadPool> pool_;
+    Poco::Net::ServerSocket socket_; // shares the listening socket with server_
     std::unique_ptr<Poco::Net::HTTPServer> server_;
     std::uint16_t port_ = 0;
     std::thread watcher_;
