@@ -270,4 +270,28 @@ BOOST_AUTO_TEST_CASE(background_workers_send_what_is_queued_and_stop) {
     BOOST_TEST(DeliveryStore(*database).pendingCount() == 0);
 }
 
+BOOST_AUTO_TEST_CASE(stopping_finishes_the_attempt_in_flight_and_releases_the_rest) {
+    receiver.setDefaultResponse(ScriptedResponse::hangFor(200ms));
+    SystemClock realClock;
+    for (int i = 0; i < 8; ++i)
+        DeliveryStore(*database).enqueue(renderDelivery(*webhook, contacts[0], "test"),
+                                         realClock.nowMs());
+    DeliveryWorkers workers(config, *database, realClock, "stopping");
+    workers.start(1);
+    BOOST_REQUIRE(receiver.waitForRequests(1, 5s)); // one attempt is in flight
+    auto started = std::chrono::steady_clock::now();
+    workers.stop();
+    // Bounded by the response timeout (generously: sanitizer builds are slow).
+    auto stoppedIn = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    BOOST_TEST(stoppedIn.count() < (config.responseTimeout + 5s).count());
+    DeliveryFilter sending;
+    sending.status = "sending";
+    BOOST_TEST(DeliveryStore(*database).list(sending).empty()); // nothing left leased
+    DeliveryFilter queued;
+    queued.status = "queued";
+    BOOST_TEST(DeliveryStore(*database).list(queued).size() >= 6u);
+    BOOST_TEST(receiver.requestCount() <= 2u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
