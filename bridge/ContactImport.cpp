@@ -1,13 +1,19 @@
 #include "bridge/ContactImport.h"
 
 #include "bridge/InputError.h"
+#include "bridge/store/ContactExtrasStore.h"
 #include "bridge/store/ContactStore.h"
 #include "mapping/ContactRecord.h"
+
+#include "bridge/store/DataSourceStore.h"
 
 #include <Poco/JSON/Parser.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
+
+using namespace Poco::Data::Keywords;
 
 namespace dpp::bridge {
 
@@ -128,6 +134,86 @@ std::vector<NumberedRecord> readCsv(const std::filesystem::path& file, std::istr
 
 } // namespace
 
+namespace {
+
+// The DPP-to-DPP parts of one record, read with their libraries' rules.
+struct RecordExtras {
+    std::optional<specialparams::EnrollmentPlan> plan;
+    budget::BudgetValues budget;
+    struct Document {
+        specialparams::UploadedDocument document;
+        std::filesystem::path source;
+    };
+    std::vector<Document> documents;
+};
+
+std::string textOf(const Poco::JSON::Object& object, const std::string& key,
+                   const std::string& field) {
+    if (!object.has(key) || object.isNull(key))
+        return "";
+    Poco::Dynamic::Var value = object.get(key);
+    if (!value.isString())
+        throw InputError("field '" + field + "." + key + "' must be a string");
+    return value.extract<std::string>();
+}
+
+RecordExtras readExtras(const mapping::ContactRecord& record, const budget::BudgetCatalog& catalog,
+                        const std::filesystem::path& folder) {
+    RecordExtras extras;
+    if (record.plan) {
+        try {
+            extras.plan = specialparams::planFromImportJson(*record.plan);
+        } catch (const specialparams::PlanDataError& error) {
+            throw InputError("field 'plan" + (error.field().empty() ? "" : "." + error.field()) +
+                             "': " + error.what());
+        }
+    }
+    if (record.budget) {
+        if (catalog.empty() && record.budget->size() > 0)
+            throw InputError("field 'budget': the account has no budget fields yet (add them "
+                             "with budget add or budget import)");
+        try {
+            extras.budget = budget::budgetValuesFromImportJson(catalog, *record.budget);
+        } catch (const budget::BudgetError& error) {
+            throw InputError(std::string("field 'budget': ") + error.what());
+        }
+    }
+    if (record.documents) {
+        for (std::size_t i = 0; i < record.documents->size(); ++i) {
+            std::string field = "documents[" + std::to_string(i + 1) + "]";
+            auto object = record.documents->getObject(static_cast<unsigned>(i));
+            if (!object)
+                throw InputError("field '" + field + "' must be an object");
+            RecordExtras::Document entry;
+            if (object->has("id")) {
+                Poco::Dynamic::Var id = object->get("id");
+                if (!id.isInteger() || id.convert<std::int64_t>() <= 0)
+                    throw InputError("field '" + field + ".id' must be a positive integer");
+                entry.document.id = id.convert<std::int64_t>();
+            }
+            entry.document.name = textOf(*object, "name", field);
+            entry.document.contentType = textOf(*object, "content_type", field);
+            std::string path = textOf(*object, "path", field);
+            if (path.empty())
+                throw InputError("field '" + field +
+                                 ".path' is required: the file to attach, "
+                                 "relative to the import file");
+            entry.source = std::filesystem::path(path).is_absolute() ? std::filesystem::path(path)
+                                                                     : folder / path;
+            if (!std::filesystem::is_regular_file(entry.source))
+                throw InputError("field '" + field + ".path': no file at " + entry.source.string());
+            if (entry.document.name.empty())
+                entry.document.name = entry.source.filename().string();
+            if (entry.document.contentType.empty())
+                entry.document.contentType = "application/octet-stream";
+            extras.documents.push_back(std::move(entry));
+        }
+    }
+    return extras;
+}
+
+} // namespace
+
 ImportResult importContacts(Database& database, std::int64_t accountId,
                             const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
@@ -145,24 +231,70 @@ ImportResult importContacts(Database& database, std::int64_t accountId,
         throw InputError(file.string() + ": unknown file type '" + extension +
                          "' (import takes .jsonl, .json or .csv)");
     ImportResult result;
-    database.write([&](Poco::Data::Session& session) {
-        if (!ContactStore::accountExists(session, accountId))
-            throw NotFound("account " + std::to_string(accountId) +
-                           " does not exist; create it with: dppbridge account add --id " +
-                           std::to_string(accountId) + " --name NAME");
-        for (NumberedRecord& numbered : records) {
-            mapping::Contact& contact = numbered.record.contact;
-            contact.accountId = accountId;
-            if (!numbered.record.hasId)
-                contact.id = 0;
-            try {
-                result.contactIds.push_back(ContactStore::insert(session, contact));
-            } catch (const InputError& error) {
-                throw InputError(file.string() + " line " + std::to_string(numbered.line) +
-                                 ", field 'id': " + error.what());
+    ContactExtrasStore extrasStore(database);
+    std::vector<std::filesystem::path> copiedFiles; // removed again if the import fails
+    try {
+        database.write([&](Poco::Data::Session& session) {
+            if (!ContactStore::accountExists(session, accountId))
+                throw NotFound("account " + std::to_string(accountId) +
+                               " does not exist; create it with: dppbridge account add --id " +
+                               std::to_string(accountId) + " --name NAME");
+            budget::BudgetCatalog catalog = ContactExtrasStore::catalog(session, accountId);
+            std::filesystem::path folder = std::filesystem::absolute(file).parent_path();
+            for (NumberedRecord& numbered : records) {
+                std::string where = file.string() + " line " + std::to_string(numbered.line);
+                mapping::Contact& contact = numbered.record.contact;
+                contact.accountId = accountId;
+                if (!numbered.record.hasId)
+                    contact.id = 0;
+                RecordExtras extras;
+                try {
+                    extras = readExtras(numbered.record, catalog, folder);
+                } catch (const InputError& error) {
+                    throw InputError(where + ", " + error.what());
+                }
+                try {
+                    result.contactIds.push_back(ContactStore::insert(session, contact));
+                } catch (const InputError& error) {
+                    throw InputError(where + ", field 'id': " + error.what());
+                }
+                if (extras.plan)
+                    ContactExtrasStore::savePlan(session, contact.id, *extras.plan);
+                ContactExtrasStore::saveBudgetValues(session, contact.id, extras.budget);
+                for (auto& entry : extras.documents) {
+                    auto [size, sha] = fileSizeAndSha256(entry.source);
+                    entry.document.size = size;
+                    entry.document.sha256Hex = sha;
+                    std::filesystem::path staged =
+                        extrasStore.stagingPath("import-" + randomHexToken(8));
+                    std::filesystem::create_directories(staged.parent_path());
+                    std::filesystem::copy_file(entry.source, staged);
+                    copiedFiles.push_back(staged);
+                    try {
+                        ContactExtrasStore::insertDocument(session, contact.id, entry.document,
+                                                           staged);
+                    } catch (const InputError& error) {
+                        throw InputError(where + ", field 'documents': " + error.what());
+                    }
+                    std::filesystem::path final =
+                        extrasStore.documentPath(contact.id, entry.document.id);
+                    std::filesystem::create_directories(final.parent_path());
+                    std::filesystem::rename(staged, final);
+                    copiedFiles.back() = final;
+                    std::string stored = final.string();
+                    std::int64_t documentId = entry.document.id;
+                    session << "UPDATE documents SET stored_path = ? WHERE id = ?", use(stored),
+                        use(documentId), now;
+                }
             }
+        });
+    } catch (...) {
+        for (const auto& copied : copiedFiles) {
+            std::error_code ignored;
+            std::filesystem::remove(copied, ignored);
         }
-    });
+        throw;
+    }
     return result;
 }
 

@@ -17,8 +17,7 @@ namespace dpp::mapping {
 namespace {
 
 // Keys of the import format that belong to a later feature; refused for now.
-constexpr std::array<std::string_view, 4> kNotSupportedYet = {"budget", "plan", "documents",
-                                                              "payments"};
+constexpr std::array<std::string_view, 1> kNotSupportedYet = {"payments"};
 constexpr std::string_view kCustomKey = "custom";
 constexpr std::string_view kCustomColumnPrefix = "custom.";
 constexpr std::string_view kCfColumnPrefix = "cf:";
@@ -126,8 +125,8 @@ std::string suggestionFor(std::string_view name, bool includeJsonOnlyKeys) {
 
 [[noreturn]] void throwNotSupportedYet(const std::string& name) {
     throw RecordError(name, "field '" + name +
-                                "' is not supported yet by contact import (budget values, plans, "
-                                "documents and payments come in a later version)");
+                                "' is not supported yet by contact import (payments come with "
+                                "payment triggers in a later version)");
 }
 
 bool isAsciiDigit(char c) {
@@ -329,6 +328,23 @@ ContactRecord parseContactJson(const Poco::JSON::Object& object) {
         }
         if (isNotSupportedYet(key))
             throwNotSupportedYet(key);
+        if (key == "plan" || key == "budget") {
+            if (value.isEmpty())
+                continue;
+            Poco::JSON::Object::Ptr part = objectOf(value);
+            if (!part)
+                throw RecordError(key, "field '" + key + "' must be a JSON object");
+            (key == "plan" ? record.plan : record.budget) = part;
+            continue;
+        }
+        if (key == "documents") {
+            if (value.isEmpty())
+                continue;
+            if (value.type() != typeid(Poco::JSON::Array::Ptr))
+                throw RecordError(key, "field 'documents' must be a JSON array");
+            record.documents = value.extract<Poco::JSON::Array::Ptr>();
+            continue;
+        }
         if (!isValidUtf8(key))
             throw RecordError(key, "field name " + quoted(key) + " is not valid UTF-8");
         const std::optional<SystemField> field = fieldByImportName(key);
@@ -486,8 +502,11 @@ CsvContactMapper::CsvContactMapper(const std::vector<std::string>& header) {
             if (column.customName.empty())
                 throw RecordError(name, "column '" + name + "' does not name a custom field");
             identity = "custom:" + column.customName;
-        } else if (isNotSupportedYet(name) || view.starts_with("budget.")) {
-            throwNotSupportedYet(name);
+        } else if (isNotSupportedYet(name) || view.starts_with("budget.") || name == "budget" ||
+                   name == "plan" || name == "documents") {
+            throw RecordError(name, "column '" + name +
+                                        "' is not taken by a CSV import: plans, documents, budget "
+                                        "values and payments are imported from .jsonl or .json");
         } else {
             column.field = fieldByImportName(name);
             if (!column.field)

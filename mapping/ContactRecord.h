@@ -33,6 +33,12 @@ private:
 struct ContactRecord {
     Contact contact;
     bool hasId = false;
+    // The DPP-to-DPP parts, kept as given for specialparams/ and budget/ to read (this
+    // library does not know their rules): "plan" (object), "documents" (array), "budget"
+    // (object of budget field name to amount). Null when the record has none.
+    Poco::JSON::Object::Ptr plan;
+    Poco::JSON::Array::Ptr documents;
+    Poco::JSON::Object::Ptr budget;
 };
 
 // Maps one JSON contact object: keys are the import names of the system fields ("firstname",

@@ -1,6 +1,7 @@
 #include "bridge/cli/CommandContext.h"
 
 #include "bridge/InputError.h"
+#include "bridge/outbox/PreparedWebhook.h"
 
 #include <Poco/Exception.h>
 
@@ -18,15 +19,13 @@ Database& CommandContext::database() {
     return *database_;
 }
 
-const mapping::TagVocabulary& CommandContext::vocabulary() {
-    if (!vocabulary_)
-        vocabulary_ = std::make_unique<mapping::TagVocabulary>();
-    return *vocabulary_;
-}
-
 mapping::CompiledWebhook CommandContext::compile(const mapping::WebhookDefinition& definition) {
     try {
-        return mapping::CompiledWebhook::compile(definition, vocabulary());
+        budget::BudgetCatalog catalog;
+        if (definition.account)
+            catalog = ContactExtrasStore(database()).catalog(*definition.account);
+        return mapping::CompiledWebhook::compile(definition,
+                                                 PreparedWebhook::vocabularyFor(catalog));
     } catch (const mapping::DefinitionError& error) {
         throw InputError("webhook " +
                          (definition.id ? std::to_string(definition.id) + " " : std::string()) +

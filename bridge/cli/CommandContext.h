@@ -24,8 +24,8 @@ public:
     // command does it at start-up so an upgraded binary never meets an old schema).
     Database& database();
 
-    // Tags beyond system fields and {CF:...} known to webhook values.
-    const mapping::TagVocabulary& vocabulary();
+    // Compiles against every tag a value may use: system fields, {CF:...}, the special tags
+    // and the budget tags of the webhook's account. Throws InputError naming pair and tag.
     mapping::CompiledWebhook compile(const mapping::WebhookDefinition& definition);
 
 private:
@@ -33,7 +33,6 @@ private:
     std::ostream& out_;
     std::ostream& err_;
     std::unique_ptr<Database> database_;
-    std::unique_ptr<mapping::TagVocabulary> vocabulary_;
 };
 
 } // namespace dpp::bridge

@@ -5,7 +5,7 @@
 #include "bridge/cli/Output.h"
 #include "bridge/cli/Signals.h"
 #include "bridge/outbox/DeliveryWorkers.h"
-#include "bridge/outbox/Enqueue.h"
+#include "bridge/outbox/PreparedWebhook.h"
 #include "bridge/store/ContactStore.h"
 #include "bridge/store/WebhookStore.h"
 
@@ -45,12 +45,16 @@ int execute(const Arguments& arguments, CommandContext& context) {
     auto contact = ContactStore(context.database()).contact(contactId);
     if (!contact)
         throw NotFound("contact " + std::to_string(contactId) + " does not exist");
-    mapping::CompiledWebhook compiled = context.compile(webhook);
+    PreparedWebhook prepared(context.database(), webhook);
     SystemClock clock;
-    DeliveryStore deliveries(context.database());
-    DeliveryRecord queued = deliveries.enqueue(
-        renderDelivery(compiled, *contact, "execute by " + actorOf(arguments)), clock.nowMs());
     bool inlineMode = arguments.has("inline") || webhook.mode == mapping::ExecutionMode::Inline;
+    DeliveryWorkers workers(context.config(), context.database(), clock, "execute");
+    NewDelivery delivery = prepared.delivery(*contact, "execute by " + actorOf(arguments));
+    if (inlineMode) {
+        delivery.claimedBy = workers.inlineOwner();
+        delivery.leaseMs = workers.leaseMs();
+    }
+    DeliveryRecord queued = DeliveryStore(context.database()).enqueue(delivery, clock.nowMs());
     if (!inlineMode) {
         context.err() << "delivery " << queued.id << " queued (webhook " << webhook.id
                       << ", contact " << contactId
@@ -58,14 +62,11 @@ int execute(const Arguments& arguments, CommandContext& context) {
         context.out() << queued.id << "\n";
         return 0;
     }
-    DeliveryWorkers workers(context.config(), context.database(), clock, "execute");
-    auto outcome = workers.deliverNow(queued.id);
-    if (!outcome) {
-        context.out() << "delivery " << queued.id
-                      << " was taken by a running worker; see: dppbridge deliveries show "
-                      << queued.id << "\n";
-        return 0;
-    }
+    auto outcome = workers.deliverClaimed(queued.id);
+    if (!outcome)
+        throw StoreError("delivery " + std::to_string(queued.id) +
+                         " lost its lease before it "
+                         "was sent; it will be sent in the background");
     printAttempt(context.out(), *outcome);
     return outcome->result.status == "delivered" ? 0 : 1;
 }
@@ -290,7 +291,7 @@ int replay(const Arguments& arguments, CommandContext& context) {
             throw NotFound("contact " + std::to_string(old->contactId) + " of delivery " +
                            std::to_string(id) + " no longer exists");
         NewDelivery fresh =
-            renderDelivery(context.compile(webhook), *contact, "replay by " + actor);
+            PreparedWebhook(context.database(), webhook).delivery(*contact, "replay by " + actor);
         fresh.replayOf = id;
         DeliveryRecord created = store.enqueue(fresh, clock.nowMs());
         context.out() << "delivery " << id << " rendered again as delivery " << created.id << "\n";

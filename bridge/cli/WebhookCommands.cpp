@@ -2,6 +2,7 @@
 #include "bridge/InputError.h"
 #include "bridge/cli/Commands.h"
 #include "bridge/cli/Output.h"
+#include "bridge/outbox/PreparedWebhook.h"
 #include "bridge/send/HttpSender.h"
 #include "bridge/store/ContactStore.h"
 #include "bridge/store/WebhookStore.h"
@@ -208,9 +209,10 @@ int webhookPreview(const Arguments& arguments, CommandContext& context) {
     auto contact = ContactStore(context.database()).contact(contactId);
     if (!contact)
         throw NotFound("contact " + std::to_string(contactId) + " does not exist");
-    mapping::CompiledWebhook compiled = context.compile(webhook);
-    mapping::RenderedRequest request = compiled.render(mapping::RenderContext{*contact});
-    context.out() << HttpSender::describe(compiled, request, "(a new key at each delivery)")
+    PreparedWebhook prepared(context.database(), webhook);
+    mapping::RenderedRequest request = prepared.render(*contact);
+    context.out() << HttpSender::describe(prepared.compiled(), request,
+                                          "(a new key at each delivery)")
                   << "\n";
     return 0;
 }

@@ -222,6 +222,18 @@ DrainSummary DeliveryWorkers::drain() {
     return summary;
 }
 
+std::string DeliveryWorkers::inlineOwner() const {
+    return name_ + "/" + std::to_string(::getpid()) + "/inline";
+}
+
+std::optional<AttemptOutcome> DeliveryWorkers::deliverClaimed(std::int64_t deliveryId) {
+    Worker worker(*this, inlineOwner());
+    auto claimed = DeliveryStore(database_).claimed(deliveryId, worker.id());
+    if (!claimed)
+        return std::nullopt;
+    return worker.deliver(*claimed);
+}
+
 std::optional<AttemptOutcome> DeliveryWorkers::deliverNow(std::int64_t deliveryId) {
     Worker worker(*this, name_ + "/" + std::to_string(::getpid()) + "/inline");
     auto claimed = worker.claim(1, deliveryId);

@@ -49,9 +49,13 @@ public:
 
     // Sends everything due now in this thread, repeatedly, until nothing is due.
     DrainSummary drain();
-    // Claims and sends one queued delivery now (execute --inline). Nothing if it was not due
-    // or already taken.
+    // Claims and sends one queued delivery now. Nothing if it was not due or already taken.
     std::optional<AttemptOutcome> deliverNow(std::int64_t deliveryId);
+    // execute --inline: the owner to write a delivery with (NewDelivery::claimedBy), and the
+    // send of that delivery in this thread.
+    std::string inlineOwner() const;
+    std::int64_t leaseMs() const { return leaseMs_; }
+    std::optional<AttemptOutcome> deliverClaimed(std::int64_t deliveryId);
 
 private:
     class Worker;

@@ -118,19 +118,37 @@ DeliveryRecord insertDelivery(Poco::Data::Session& session, const NewDelivery& d
     if (delivery.replayOf)
         replayOf = *delivery.replayOf;
     std::int64_t due = nowMs;
+    if (!delivery.claimedBy.empty())
+        record.status = "sending";
+    Poco::Nullable<std::string> leaseOwner;
+    Poco::Nullable<std::int64_t> leaseUntil;
+    if (!delivery.claimedBy.empty()) {
+        leaseOwner = delivery.claimedBy;
+        leaseUntil = nowMs + delivery.leaseMs;
+    }
     session << "INSERT INTO deliveries (idempotency_key, webhook_id, contact_id, status, "
+               "lease_owner, lease_until_ms, "
                "method, url, content_type, body, wire_url, wire_body, destination, "
                "attempts, next_attempt_ms, origin, replay_of, created_at, updated_at) "
-               "VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) "
                "RETURNING id",
         useRef(record.idempotencyKey), use(record.webhookId), use(record.contactId),
-        useRef(record.method), useRef(record.url), useRef(record.contentType), useRef(record.body),
-        bind(delivery.wireUrl), bind(delivery.wireBody), useRef(record.destination), use(due),
-        useRef(record.origin), use(replayOf), useRef(record.createdAt), useRef(record.updatedAt),
-        into(record.id), now;
+        useRef(record.status), use(leaseOwner), use(leaseUntil), useRef(record.method),
+        useRef(record.url), useRef(record.contentType), useRef(record.body), bind(delivery.wireUrl),
+        bind(delivery.wireBody), useRef(record.destination), use(due), useRef(record.origin),
+        use(replayOf), useRef(record.createdAt), useRef(record.updatedAt), into(record.id), now;
     if (delivery.replayOf)
         insertEvent(session, *delivery.replayOf, delivery.origin, "rerendered",
                     "new delivery " + std::to_string(record.id));
+    for (std::int64_t documentId : delivery.grantDocumentIds) {
+        std::int64_t document = documentId;
+        session << "INSERT INTO document_grants (document_id, contact_id, source_account, "
+                   "peer_account, delivery_id, expires_at_ms, created_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            use(document), use(record.contactId), bind(delivery.grantSourceAccount),
+            bind(delivery.grantPeerAccount), use(record.id), bind(delivery.grantExpiresAtMs),
+            useRef(record.createdAt), now;
+    }
     return record;
 }
 
@@ -195,6 +213,34 @@ std::vector<ClaimedDelivery> DeliveryStore::claim(const std::string& owner, std:
                 bind(owner), use(leaseUntil), use(updatedAt), bind(delivery.id), now;
     });
     return claimed;
+}
+
+std::optional<ClaimedDelivery> DeliveryStore::claimed(std::int64_t id, const std::string& owner) {
+    std::optional<ClaimedDelivery> result;
+    database_.read([&](Poco::Data::Session& session) {
+        Poco::Data::Statement select(session);
+        select << "SELECT idempotency_key, webhook_id, contact_id, method, wire_url, "
+                  "content_type, wire_body, destination, attempts FROM deliveries "
+                  "WHERE id = ? AND status = 'sending' AND lease_owner = ?",
+            use(id), bind(owner);
+        select.execute();
+        Poco::Data::RecordSet rows(select);
+        if (rows.rowCount() == 0)
+            return;
+        ClaimedDelivery delivery;
+        delivery.id = id;
+        delivery.idempotencyKey = rows.value(0, 0).convert<std::string>();
+        delivery.webhookId = rows.value(1, 0).convert<std::int64_t>();
+        delivery.contactId = rows.value(2, 0).convert<std::int64_t>();
+        delivery.method = rows.value(3, 0).convert<std::string>();
+        delivery.wireUrl = rows.value(4, 0).convert<std::string>();
+        delivery.contentType = rows.value(5, 0).convert<std::string>();
+        delivery.wireBody = rows.value(6, 0).convert<std::string>();
+        delivery.destination = rows.value(7, 0).convert<std::string>();
+        delivery.attempts = rows.value(8, 0).convert<int>();
+        result = std::move(delivery);
+    });
+    return result;
 }
 
 bool DeliveryStore::finish(std::int64_t id, const std::string& owner, const AttemptResult& result,

@@ -58,6 +58,16 @@ struct NewDelivery {
     std::string destination;
     std::string origin; // "execute", "replay", ...
     std::optional<std::int64_t> replayOf;
+    // Documents named in the request's __copydocs, granted to the destination account in the
+    // same transaction (the document endpoint serves nothing else).
+    std::vector<std::int64_t> grantDocumentIds;
+    std::int64_t grantSourceAccount = 0;
+    std::int64_t grantPeerAccount = 0;
+    std::int64_t grantExpiresAtMs = 0;
+    // Inline sends: the delivery is written already claimed by this owner, so that no
+    // background worker can take it between the write and the send.
+    std::string claimedBy;
+    std::int64_t leaseMs = 0;
 };
 
 struct AttemptRecord {
@@ -123,6 +133,9 @@ public:
     std::vector<ClaimedDelivery> claim(const std::string& owner, std::size_t limit,
                                        std::int64_t nowMs, std::int64_t leaseMs,
                                        std::optional<std::int64_t> onlyId = std::nullopt);
+
+    // A delivery this owner holds the lease of (written with NewDelivery::claimedBy).
+    std::optional<ClaimedDelivery> claimed(std::int64_t id, const std::string& owner);
 
     // Records an attempt and its result, if owner still holds the lease (otherwise another
     // worker took it over and the result is dropped; returns false). Updates the

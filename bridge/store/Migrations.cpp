@@ -100,6 +100,44 @@ const std::vector<Migration>& migrations() {
              "updated_at TEXT NOT NULL)",
              "CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts(delivery_id)",
          }},
+        {2,
+         "enrollment plans, documents, budget catalogs and values, document grants and copies",
+         {
+             // The plan as its {EP_DATA} document: versioned JSON with exact decimal strings.
+             "CREATE TABLE plans (contact_id INTEGER PRIMARY KEY "
+             "REFERENCES contacts(id) ON DELETE CASCADE, plan_data TEXT NOT NULL, "
+             "updated_at TEXT NOT NULL)",
+             // Uploaded documents: metadata here, bytes in a file under the store's folder.
+             "CREATE TABLE documents (id INTEGER PRIMARY KEY, "
+             "contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE, "
+             "name TEXT NOT NULL, content_type TEXT NOT NULL, size INTEGER NOT NULL, "
+             "sha256 TEXT NOT NULL, stored_path TEXT NOT NULL, created_at TEXT NOT NULL)",
+             "CREATE INDEX documents_by_contact ON documents(contact_id, id)",
+             "CREATE TABLE budget_fields (account_id INTEGER NOT NULL REFERENCES accounts(id), "
+             "position INTEGER NOT NULL, name TEXT NOT NULL, tag TEXT NOT NULL, "
+             "PRIMARY KEY (account_id, tag), UNIQUE (account_id, name))",
+             "CREATE TABLE budget_values (contact_id INTEGER NOT NULL "
+             "REFERENCES contacts(id) ON DELETE CASCADE, tag TEXT NOT NULL, "
+             "cents INTEGER NOT NULL, PRIMARY KEY (contact_id, tag))",
+             // Documents named in a __copydocs this account sent, and to which account: the
+             // document endpoint serves nothing else.
+             "CREATE TABLE document_grants (id INTEGER PRIMARY KEY, "
+             "document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE, "
+             "contact_id INTEGER NOT NULL, source_account INTEGER NOT NULL, "
+             "peer_account INTEGER NOT NULL, delivery_id INTEGER, "
+             "expires_at_ms INTEGER NOT NULL, created_at TEXT NOT NULL)",
+             "CREATE INDEX document_grants_lookup ON document_grants(document_id, peer_account)",
+             // Receiving side: each document named in a received __copydocs, fetched on its own.
+             "CREATE TABLE document_copies (id INTEGER PRIMARY KEY, "
+             "contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE, "
+             "source_account INTEGER NOT NULL, source_contact INTEGER NOT NULL, "
+             "source_document INTEGER NOT NULL, status TEXT NOT NULL, "
+             "attempts INTEGER NOT NULL DEFAULT 0, next_attempt_ms INTEGER, "
+             "lease_owner TEXT, lease_until_ms INTEGER, last_error TEXT NOT NULL DEFAULT '', "
+             "document_id INTEGER REFERENCES documents(id), created_at TEXT NOT NULL, "
+             "updated_at TEXT NOT NULL, UNIQUE (contact_id, source_account, source_document))",
+             "CREATE INDEX document_copies_due ON document_copies(status, next_attempt_ms)",
+         }},
     };
     return all;
 }
