@@ -2,6 +2,7 @@
 
 #include "bridge/InputError.h"
 #include "bridge/Log.h"
+#include "bridge/documents/DocumentHandler.h"
 #include "bridge/http/HttpReplies.h"
 #include "bridge/receive/DataSourceHandler.h"
 
@@ -47,7 +48,8 @@ bool isHexToken(std::string_view text) {
 
 class Router : public Poco::Net::HTTPRequestHandlerFactory {
 public:
-    Router(Database& database, ReceiveLimits limits) : dataSources_(database), limits_(limits) {}
+    Router(const Config& config, Database& database, ReceiveLimits limits)
+        : config_(config), database_(database), dataSources_(database), limits_(limits) {}
 
     Poco::Net::HTTPRequestHandler*
     createRequestHandler(const Poco::Net::HTTPServerRequest& request) override {
@@ -63,10 +65,15 @@ public:
                 return new DataSourceHandler(dataSources_, limits_, std::string(token));
             return new FixedReply(HTTPResponse::HTTP_NOT_FOUND, "no data source at this address");
         }
+        if (path.starts_with("/docs/"))
+            return new DocumentHandler(config_, database_, clock_);
         return new FixedReply(HTTPResponse::HTTP_NOT_FOUND, "nothing at this address");
     }
 
 private:
+    const Config& config_;
+    Database& database_;
+    SystemClock clock_;
     DataSourceStore dataSources_;
     ReceiveLimits limits_;
 };
@@ -109,8 +116,8 @@ BridgeServer::BridgeServer(const Config& config, Database& database, const std::
     params->setKeepAliveTimeout(Poco::Timespan(15, 0));
     params->setTimeout(Poco::Timespan(30, 0));
     ReceiveLimits limits{config.maxBodyBytes};
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Router(database, limits), *pool_, socket,
-                                                      params);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new Router(config, database, limits), *pool_,
+                                                      socket, params);
 }
 
 BridgeServer::~BridgeServer() {
