@@ -3,6 +3,8 @@
 #include "bridge/InputError.h"
 #include "bridge/cli/Commands.h"
 #include "bridge/cli/Output.h"
+#include "bridge/documents/DocumentCopies.h"
+#include "bridge/store/ContactExtrasStore.h"
 #include "bridge/store/ContactStore.h"
 
 #include <ostream>
@@ -73,6 +75,47 @@ int contactList(const Arguments& arguments, CommandContext& context) {
     return 0;
 }
 
+// The plan, documents (with their copy status on a receiving account), and budget values.
+std::string contactExtrasJson(CommandContext& context, const mapping::Contact& contact) {
+    ContactExtrasStore extras(context.database());
+    std::string out = ", \"plan\": ";
+    auto plan = extras.plan(contact.id);
+    out += plan ? specialparams::planToImportJson(*plan) : "null";
+    out += ", \"documents\": [";
+    auto documents = extras.documents(contact.id);
+    for (std::size_t i = 0; i < documents.size(); ++i) {
+        const auto& document = documents[i].document;
+        out += (i ? ", " : "") + std::string("{\"id\": ") + std::to_string(document.id) +
+               ", \"name\": " + quoteJson(document.name) +
+               ", \"content_type\": " + quoteJson(document.contentType) +
+               ", \"size\": " + std::to_string(document.size) +
+               ", \"sha256\": " + quoteJson(document.sha256Hex) + "}";
+    }
+    out += "], \"document_copies\": [";
+    auto copies = DocumentCopies(context.database()).forContact(contact.id);
+    for (std::size_t i = 0; i < copies.size(); ++i) {
+        const auto& copy = copies[i];
+        out += (i ? ", " : "") + std::string("{\"source\": ") +
+               quoteJson(std::to_string(copy.sourceAccount) + "-" +
+                         std::to_string(copy.sourceContact) + "-" +
+                         std::to_string(copy.sourceDocument)) +
+               ", \"status\": " + quoteJson(copy.status) +
+               ", \"attempts\": " + std::to_string(copy.attempts) + ", \"document_id\": " +
+               (copy.documentId ? std::to_string(*copy.documentId) : "null") +
+               ", \"last_error\": " + quoteJson(copy.lastError) + "}";
+    }
+    out += "], \"budget\": {";
+    auto catalog = extras.catalog(contact.accountId);
+    bool first = true;
+    for (const auto& [tag, amount] : extras.budgetValues(contact.id)) {
+        const auto* field = catalog.findByTag(tag);
+        out += (first ? "" : ", ") + quoteJson(field ? field->name : tag) + ": " +
+               quoteJson(amount.toString());
+        first = false;
+    }
+    return out + "}";
+}
+
 int contactShow(const Arguments& arguments, CommandContext& context) {
     ContactStore store(context.database());
     std::int64_t id = parseId(arguments.requirePositional(0, "ID"), "contact ID");
@@ -80,10 +123,35 @@ int contactShow(const Arguments& arguments, CommandContext& context) {
     if (!contact)
         throw NotFound("contact " + std::to_string(id) + " does not exist");
     bool reveal = arguments.has("reveal");
-    if (arguments.has("json"))
-        context.out() << contactJson(*contact, reveal) << "\n";
-    else
-        context.out() << contactText(*contact, reveal);
+    if (arguments.has("json")) {
+        std::string json = contactJson(*contact, reveal);
+        json.pop_back(); // the closing brace: the extras follow
+        context.out() << json << contactExtrasJson(context, *contact) << "}\n";
+        return 0;
+    }
+    context.out() << contactText(*contact, reveal);
+    ContactExtrasStore extras(context.database());
+    if (auto plan = extras.plan(id))
+        context.out() << "  plan          " << plan->name << ": " << plan->length << " x "
+                      << plan->paymentAmount.toString() << " "
+                      << specialparams::toString(plan->frequency) << " from "
+                      << plan->firstPaymentDate.toString() << "\n";
+    for (const auto& stored : extras.documents(id))
+        context.out() << "  document      " << stored.document.id << " " << stored.document.name
+                      << " (" << stored.document.size << " bytes, sha256 "
+                      << stored.document.sha256Hex.substr(0, 12) << "…)\n";
+    for (const auto& copy : DocumentCopies(context.database()).forContact(id))
+        if (copy.status != "done")
+            context.out() << "  copy          document " << copy.sourceDocument << " of "
+                          << copy.sourceAccount << "-" << copy.sourceContact << ": " << copy.status
+                          << " after " << copy.attempts << " attempt(s)"
+                          << (copy.lastError.empty() ? "" : ", " + copy.lastError) << "\n";
+    auto catalog = extras.catalog(contact->accountId);
+    for (const auto& [tag, amount] : extras.budgetValues(id)) {
+        const auto* field = catalog.findByTag(tag);
+        context.out() << "  budget        " << (field ? field->name : tag) << " {" << tag
+                      << "} = " << amount.toString() << "\n";
+    }
     return 0;
 }
 

@@ -28,6 +28,7 @@ std::vector<Command> allCommands() {
                         }});
     addAccountCommands(commands);
     addContactCommands(commands);
+    addBudgetCommands(commands);
     addWebhookCommands(commands);
     addDataSourceCommands(commands);
     addDeliveryCommands(commands);

@@ -22,6 +22,7 @@ struct Command {
 // Each group registers its commands; Commands.cpp collects them.
 void addAccountCommands(std::vector<Command>& commands);
 void addContactCommands(std::vector<Command>& commands);
+void addBudgetCommands(std::vector<Command>& commands);
 void addWebhookCommands(std::vector<Command>& commands);
 void addDataSourceCommands(std::vector<Command>& commands);
 void addDeliveryCommands(std::vector<Command>& commands);

@@ -4,6 +4,7 @@
 #include "bridge/cli/Commands.h"
 #include "bridge/cli/Output.h"
 #include "bridge/cli/Signals.h"
+#include "bridge/documents/DocumentCopier.h"
 #include "bridge/http/BridgeServer.h"
 #include "bridge/outbox/DeliveryWorkers.h"
 #include "bridge/store/DataSourceStore.h"
@@ -101,8 +102,10 @@ int serve(const Arguments& arguments, CommandContext& context) {
     BridgeServer server(config, context.database(), listen);
     SystemClock clock;
     DeliveryWorkers workers(config, context.database(), clock, "serve");
+    DocumentCopier copier(config, context.database(), clock, "serve");
     server.start();
     workers.start(config.deliveryWorkers);
+    copier.start(2);
     // The port file first: whoever waits for the log line may read the file at once.
     if (auto portFile = arguments.value("port-file")) {
         std::string temporary = *portFile + ".tmp";
@@ -121,6 +124,7 @@ int serve(const Arguments& arguments, CommandContext& context) {
     logInfo(std::string("received ") + received + ", stopping");
     server.stop();
     workers.stop();
+    copier.stop();
     logInfo("stopped");
     return 0;
 }

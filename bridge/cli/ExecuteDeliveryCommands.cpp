@@ -4,6 +4,7 @@
 #include "bridge/cli/Commands.h"
 #include "bridge/cli/Output.h"
 #include "bridge/cli/Signals.h"
+#include "bridge/documents/DocumentCopier.h"
 #include "bridge/outbox/DeliveryWorkers.h"
 #include "bridge/outbox/PreparedWebhook.h"
 #include "bridge/store/ContactStore.h"
@@ -78,18 +79,31 @@ int work(const Arguments& arguments, CommandContext& context) {
         DrainSummary summary = workers.drain();
         DeliveryStore(context.database())
             .purgeFinishedBefore(clock.nowMs() - context.config().retention.count());
+        CopySummary copies =
+            DocumentCopier(context.config(), context.database(), clock, "work").drainUntilIdle();
         context.out() << "delivered " << summary.delivered << ", failed " << summary.failed
                       << ", dead " << summary.dead << ", to retry later " << summary.retrying
                       << "; " << summary.pending << " delivery(ies) still pending\n";
-        return summary.failed + summary.dead + summary.retrying == 0 ? 0 : 1;
+        if (copies.done + copies.failed + copies.dead + copies.retrying + copies.pending > 0)
+            context.out() << "documents copied " << copies.done << ", failed " << copies.failed
+                          << ", dead " << copies.dead << ", to retry later " << copies.retrying
+                          << "; " << copies.pending << " copy(ies) still pending\n";
+        return summary.failed + summary.dead + summary.retrying + copies.failed + copies.dead +
+                           copies.retrying ==
+                       0
+                   ? 0
+                   : 1;
     }
     TerminationSignals signals;
     DeliveryWorkers workers(context.config(), context.database(), clock, "work");
+    DocumentCopier copier(context.config(), context.database(), clock, "work");
     workers.start(context.config().deliveryWorkers);
+    copier.start(2);
     logInfo("dppbridge work: " + std::to_string(context.config().deliveryWorkers) +
             " delivery worker(s) running (store " + context.config().storeUri + ")");
     logInfo(std::string("received ") + signals.wait() + ", stopping");
     workers.stop();
+    copier.stop();
     logInfo("stopped");
     return 0;
 }

@@ -62,7 +62,8 @@ public:
             if (token.ends_with('/'))
                 token.remove_suffix(1);
             if (isHexToken(token))
-                return new DataSourceHandler(dataSources_, limits_, std::string(token));
+                return new DataSourceHandler(config_, database_, dataSources_, limits_,
+                                             std::string(token));
             return new FixedReply(HTTPResponse::HTTP_NOT_FOUND, "no data source at this address");
         }
         if (path.starts_with("/docs/"))

@@ -3,6 +3,8 @@
 #include "bridge/InputError.h"
 #include "bridge/Log.h"
 #include "bridge/http/HttpReplies.h"
+#include "bridge/receive/SpecialKeys.h"
+#include "bridge/store/ContactExtrasStore.h"
 #include "mapping/Encoding.h"
 #include "mapping/ReceiveKeyMap.h"
 
@@ -126,12 +128,23 @@ void DataSourceHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                    "the Idempotency-Key header must be valid UTF-8 of at most 200 bytes");
         return;
     }
+    ReceivedExtras extras = interpretUnmappedKeys(
+        mapped.unmapped, ContactExtrasStore(database_).catalog(source->accountId), config_);
     ReceivedContact received =
-        store_.receive(*source, mapped.contact, mapped.ignoredKeys, idempotencyKey);
+        store_.receive(*source, mapped.contact, extras.ignoredKeys, idempotencyKey, &extras);
+    std::string problems = "[";
+    for (std::size_t i = 0; i < extras.problems.size(); ++i) {
+        problems += i ? ", " : "";
+        mapping::appendJsonString(extras.problems[i], problems);
+        logWarning("data source " + std::to_string(source->id) + " contact " +
+                   std::to_string(received.contactId) + ": " + extras.problems[i]);
+    }
+    problems += "]";
     std::string json =
         "{\"status\": \"Success\", \"contact_id\": " + std::to_string(received.contactId) +
         ", \"duplicate\": " + (received.duplicate ? "true" : "false") +
-        ", \"ignored_keys\": " + jsonKeyList(received.ignoredKeys) + "}\n";
+        ", \"ignored_keys\": " + jsonKeyList(received.ignoredKeys) +
+        ", \"problems\": " + (received.duplicate ? "[]" : problems) + "}\n";
     replyJson(response, HTTPResponse::HTTP_OK, json);
     logInfo("data source " + std::to_string(source->id) + " (" + tokenForLog(token_) + ") " +
             (received.duplicate ? "repeated post for contact " : "stored contact ") +

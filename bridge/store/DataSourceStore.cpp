@@ -1,6 +1,9 @@
 #include "bridge/store/DataSourceStore.h"
 
+#include "bridge/Clock.h"
 #include "bridge/InputError.h"
+#include "bridge/documents/DocumentCopies.h"
+#include "bridge/store/ContactExtrasStore.h"
 #include "bridge/store/ContactStore.h"
 
 #include <Poco/Data/RecordSet.h>
@@ -176,7 +179,8 @@ void DataSourceStore::unmap(std::int64_t dataSourceId, const std::string& key) {
 
 ReceivedContact DataSourceStore::receive(const DataSource& source, mapping::Contact& contact,
                                          const std::vector<std::string>& ignoredKeys,
-                                         const std::string& idempotencyKey) {
+                                         const std::string& idempotencyKey,
+                                         const ReceivedExtras* extras) {
     ReceivedContact result;
     database_.write([&](Poco::Data::Session& session) {
         if (!idempotencyKey.empty()) {
@@ -196,6 +200,14 @@ ReceivedContact DataSourceStore::receive(const DataSource& source, mapping::Cont
         contact.accountId = source.accountId;
         result.contactId = ContactStore::insert(session, contact);
         result.ignoredKeys = ignoredKeys;
+        if (extras) {
+            if (extras->plan)
+                ContactExtrasStore::savePlan(session, result.contactId, *extras->plan);
+            ContactExtrasStore::saveBudgetValues(session, result.contactId, extras->budget);
+            if (extras->copyDocs)
+                DocumentCopies::queueCopies(session, result.contactId, *extras->copyDocs,
+                                            SystemClock().nowMs());
+        }
         if (!idempotencyKey.empty()) {
             std::string joined = joinKeys(ignoredKeys);
             std::string receivedAt = nowText();

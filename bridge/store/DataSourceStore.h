@@ -1,6 +1,7 @@
 #pragma once
 // Data sources (the receiving side): their posting tokens, key-to-field maps, and the
 // idempotent storing of a received contact. Thread-safe through Database.
+#include "bridge/receive/SpecialKeys.h"
 #include "bridge/store/Database.h"
 #include "mapping/Contact.h"
 
@@ -43,9 +44,12 @@ public:
     // Stores a contact received through a data source, in one transaction. When
     // idempotencyKey is not empty and was seen before on this data source, stores nothing and
     // returns the contact stored the first time.
+    // With extras: the plan, budget values and document copies are stored in the same
+    // transaction as the contact.
     ReceivedContact receive(const DataSource& source, mapping::Contact& contact,
                             const std::vector<std::string>& ignoredKeys,
-                            const std::string& idempotencyKey);
+                            const std::string& idempotencyKey,
+                            const ReceivedExtras* extras = nullptr);
 
 private:
     Database& database_;
