@@ -53,12 +53,12 @@ inline std::string trimmed(std::string text) {
 class ServeProcess {
 public:
     ServeProcess(std::vector<std::string> globalArguments, const std::filesystem::path& folder,
-                 const std::string& name)
+                 const std::string& name, const std::string& listen = "127.0.0.1:0")
         : portFile_(folder / (name + ".port")), logFile_(folder / (name + ".log")) {
         std::filesystem::remove(portFile_);
         std::vector<std::string> arguments = std::move(globalArguments);
         arguments.insert(arguments.end(),
-                         {"serve", "--listen", "127.0.0.1:0", "--port-file", portFile_.string()});
+                         {"serve", "--listen", listen, "--port-file", portFile_.string()});
         handle_ = std::make_unique<Poco::ProcessHandle>(
             Poco::Process::launch(DPPBRIDGE_EXECUTABLE, arguments, nullptr, nullptr, &errPipe_));
         std::promise<void> announced;
