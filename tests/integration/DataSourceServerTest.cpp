@@ -1,6 +1,8 @@
 // `serve` receiving into data sources: a real BridgeServer on a loopback port chosen by the
 // kernel, posted to with a real HTTP client.
+#include "bridge/documents/DocumentCopies.h"
 #include "bridge/http/BridgeServer.h"
+#include "bridge/store/ContactExtrasStore.h"
 #include "bridge/store/ContactStore.h"
 #include "bridge/store/DataSourceStore.h"
 #include "support/TempDir.h"
@@ -167,6 +169,36 @@ BOOST_AUTO_TEST_CASE(a_body_over_the_limit_is_413) {
     BOOST_TEST(stored() == 0);
     // A body just under the limit is fine.
     BOOST_TEST(postForm("firstname=" + std::string(4000, 'x')).status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(bad_special_parameters_and_budget_amounts_are_named_and_left_out) {
+    dpp::budget::BudgetCatalog catalog;
+    catalog.add("Rent", "BUDGET_RENT");
+    catalog.add("Car Payment", "BUDGET_CAR");
+    ContactExtrasStore(*database).addBudgetFields(2002, catalog);
+    Answer answer = postForm("firstname=Kept&__plan_data=%7B%22v%22%3A1%7D&"
+                             "__copydocs=1001-55-x&%7BBUDGET_RENT%7D=12OO.00&"
+                             "%7BBUDGET_CAR%7D=310.07&unknown=1");
+    BOOST_TEST(answer.status == 200, answer.body);
+    BOOST_TEST(answer.body.find("__plan_data not applied") != std::string::npos, answer.body);
+    BOOST_TEST(answer.body.find("__copydocs not applied") != std::string::npos, answer.body);
+    BOOST_TEST(answer.body.find("BUDGET_RENT") != std::string::npos, answer.body);
+    BOOST_TEST(answer.body.find("\"ignored_keys\": [\"unknown\"]") != std::string::npos,
+               answer.body);
+    std::int64_t id = contactIdOf(answer);
+    ContactExtrasStore extras(*database);
+    BOOST_TEST(!extras.plan(id));
+    auto values = extras.budgetValues(id);
+    BOOST_TEST(values.size() == 1u); // the good amount is kept, the bad one left out
+    BOOST_TEST(values.at("BUDGET_CAR").toString() == "310.07");
+    BOOST_TEST(ContactStore(*database).contact(id)->get(SystemField::FirstName) == "Kept");
+}
+
+BOOST_AUTO_TEST_CASE(copydocs_from_an_unknown_peer_is_named) {
+    Answer answer = postForm("firstname=A&__copydocs=1001-55-12%2C13");
+    BOOST_TEST(answer.status == 200);
+    BOOST_TEST(answer.body.find("peers.1001.url") != std::string::npos, answer.body);
+    BOOST_TEST(DocumentCopies(*database).forContact(contactIdOf(answer)).empty());
 }
 
 BOOST_AUTO_TEST_CASE(health_answers) {
