@@ -242,8 +242,10 @@ Config Config::load(const std::string& path) {
                           " must be longer than delivery.timeout.connect + "
                           "delivery.timeout.response, or a slow attempt would be sent twice");
     for (const auto& [account, peer] : config.peers)
-        if (peer.url.empty())
-            throw ConfigError("peers." + std::to_string(account) + ".url is missing in " + path);
+        if (peer.username.empty() != peer.password.empty())
+            throw ConfigError("peers." + std::to_string(account) + " in " + path +
+                              " needs both .username and .password (the partnership's shared "
+                              "credentials)");
     return config;
 }
 
