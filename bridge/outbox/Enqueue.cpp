@@ -9,12 +9,11 @@ std::string destinationOf(const mapping::CompiledWebhook& webhook) {
     return target.scheme + "://" + host + ":" + std::to_string(target.port);
 }
 
-NewDelivery renderDelivery(const mapping::CompiledWebhook& webhook, const mapping::Contact& contact,
-                           const std::string& origin) {
-    mapping::RenderedRequest request = webhook.render(mapping::RenderContext{contact});
+NewDelivery deliveryFor(const mapping::CompiledWebhook& webhook, std::int64_t contactId,
+                        mapping::RenderedRequest request, const std::string& origin) {
     NewDelivery delivery;
     delivery.webhookId = webhook.definition().id;
-    delivery.contactId = contact.id;
+    delivery.contactId = contactId;
     delivery.method = std::move(request.method);
     delivery.maskedUrl = std::move(request.maskedUrl);
     delivery.wireUrl = std::move(request.url);
@@ -24,6 +23,12 @@ NewDelivery renderDelivery(const mapping::CompiledWebhook& webhook, const mappin
     delivery.destination = destinationOf(webhook);
     delivery.origin = origin;
     return delivery;
+}
+
+NewDelivery renderDelivery(const mapping::CompiledWebhook& webhook, const mapping::Contact& contact,
+                           const std::string& origin) {
+    return deliveryFor(webhook, contact.id, webhook.render(mapping::RenderContext{contact}),
+                       origin);
 }
 
 } // namespace dpp::bridge

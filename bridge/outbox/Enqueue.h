@@ -10,6 +10,10 @@ namespace dpp::bridge {
 NewDelivery renderDelivery(const mapping::CompiledWebhook& webhook, const mapping::Contact& contact,
                            const std::string& origin);
 
+// The delivery for a request already rendered for this contact.
+NewDelivery deliveryFor(const mapping::CompiledWebhook& webhook, std::int64_t contactId,
+                        mapping::RenderedRequest request, const std::string& origin);
+
 // "https://host:443": what deliveries are grouped and paused by.
 std::string destinationOf(const mapping::CompiledWebhook& webhook);
 

@@ -47,18 +47,7 @@ mapping::RenderedRequest PreparedWebhook::render(const mapping::Contact& contact
 }
 
 NewDelivery PreparedWebhook::delivery(const mapping::Contact& contact, const std::string& origin) {
-    mapping::RenderedRequest request = render(contact);
-    NewDelivery delivery;
-    delivery.webhookId = compiled_->definition().id;
-    delivery.contactId = contact.id;
-    delivery.method = std::move(request.method);
-    delivery.maskedUrl = std::move(request.maskedUrl);
-    delivery.wireUrl = std::move(request.url);
-    delivery.contentType = std::move(request.contentType);
-    delivery.maskedBody = std::move(request.maskedBody);
-    delivery.wireBody = std::move(request.body);
-    delivery.destination = destinationOf(*compiled_);
-    delivery.origin = origin;
+    NewDelivery delivery = deliveryFor(*compiled_, contact.id, render(contact), origin);
     if (copiesDocuments_) {
         for (const auto& stored : ContactExtrasStore(database_).documents(contact.id))
             delivery.grantDocumentIds.push_back(stored.document.id);
