@@ -281,10 +281,7 @@ ImportResult importContacts(Database& database, std::int64_t accountId,
                     std::filesystem::create_directories(final.parent_path());
                     std::filesystem::rename(staged, final);
                     copiedFiles.back() = final;
-                    std::string stored = final.string();
-                    std::int64_t documentId = entry.document.id;
-                    session << "UPDATE documents SET stored_path = ? WHERE id = ?", use(stored),
-                        use(documentId), now;
+                    ContactExtrasStore::setDocumentFile(session, entry.document.id, final);
                 }
             }
         });

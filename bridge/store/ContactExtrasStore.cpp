@@ -76,6 +76,12 @@ std::int64_t ContactExtrasStore::insertDocument(Poco::Data::Session& session,
     return document.id;
 }
 
+void ContactExtrasStore::setDocumentFile(Poco::Data::Session& session, std::int64_t documentId,
+                                         const std::filesystem::path& file) {
+    std::string path = file.string();
+    session << "UPDATE documents SET stored_path = ? WHERE id = ?", use(path), use(documentId), now;
+}
+
 budget::BudgetCatalog ContactExtrasStore::catalog(Poco::Data::Session& session,
                                                   std::int64_t accountId) {
     std::vector<std::string> names, tags;

@@ -37,6 +37,8 @@ public:
     static std::int64_t insertDocument(Poco::Data::Session& session, std::int64_t contactId,
                                        specialparams::UploadedDocument& document,
                                        const std::filesystem::path& file);
+    static void setDocumentFile(Poco::Data::Session& session, std::int64_t documentId,
+                                const std::filesystem::path& file);
     static budget::BudgetCatalog catalog(Poco::Data::Session& session, std::int64_t accountId);
 
     // Where a document's bytes live: <store folder>/documents/<contact>/<document>.
