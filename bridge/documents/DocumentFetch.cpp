@@ -2,6 +2,7 @@
 
 #include "bridge/Version.h"
 #include "bridge/documents/DocumentHeaders.h"
+#include "bridge/send/NetworkFailure.h"
 #include "mapping/CompiledWebhook.h"
 
 #include <Poco/DigestEngine.h>
@@ -175,18 +176,10 @@ FetchResult fetchDocument(const FetchRequest& request, const FetchSettings& sett
             return result;
         }
         exchange(request, settings, target, result);
-    } catch (const Poco::TimeoutException& error) {
-        result.error = "timed out: " + error.displayText();
-        result.retryable = true;
-    } catch (const Poco::Net::SSLException& error) {
-        result.error = "TLS: " + error.displayText();
-        result.retryable = false;
-    } catch (const Poco::Exception& error) {
-        result.error = error.displayText();
-        result.retryable = true;
-    } catch (const std::exception& error) {
-        result.error = error.what();
-        result.retryable = true;
+    } catch (...) {
+        NetworkFailure failure = classifyCurrentException();
+        result.error = std::move(failure.error);
+        result.retryable = failure.retryable;
     }
     if (result.verified)
         staging.keep();

@@ -1,6 +1,7 @@
 #include "bridge/send/HttpSender.h"
 
 #include "bridge/Version.h"
+#include "bridge/send/NetworkFailure.h"
 
 #include <Poco/Net/AcceptCertificateHandler.h>
 #include <Poco/Net/HTTPBasicCredentials.h>
@@ -237,18 +238,10 @@ SendResult HttpSender::send(const OutgoingRequest& request, ConnectionCache* con
                 reused = false;
             }
         }
-    } catch (const Poco::TimeoutException& error) {
-        result.error = "timed out: " + error.displayText();
-        result.retryable = true;
-    } catch (const Poco::Net::SSLException& error) {
-        result.error = "TLS: " + error.displayText();
-        result.retryable = false;
-    } catch (const Poco::Exception& error) {
-        result.error = error.displayText();
-        result.retryable = true;
-    } catch (const std::exception& error) {
-        result.error = error.what();
-        result.retryable = true;
+    } catch (...) {
+        NetworkFailure failure = classifyCurrentException();
+        result.error = std::move(failure.error);
+        result.retryable = failure.retryable;
     }
     return finish(result);
 }
