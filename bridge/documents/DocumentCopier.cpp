@@ -155,42 +155,23 @@ std::string DocumentCopier::workerId(const std::string& suffix) const {
 }
 
 void DocumentCopier::start(std::size_t threads) {
-    std::lock_guard lock(mutex_);
-    stopping_ = false;
-    for (std::size_t i = 0; i < threads; ++i)
-        threads_.emplace_back([this, i] { run(i); });
+    threads_.start(threads, [this](std::size_t index) { run(index); });
 }
 
 void DocumentCopier::stop() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wakeUp_.notify_all();
-    for (auto& thread : threads_)
-        if (thread.joinable())
-            thread.join();
-    threads_.clear();
+    threads_.stop();
 }
 
 void DocumentCopier::wake() {
-    {
-        std::lock_guard lock(mutex_);
-        ++wakeSignals_;
-    }
-    wakeUp_.notify_all();
+    threads_.wake();
 }
 
 void DocumentCopier::run(std::size_t index) {
     Worker worker(*this, workerId(std::to_string(index)));
     for (;;) {
-        std::uint64_t seenSignals;
-        {
-            std::lock_guard lock(mutex_);
-            if (stopping_)
-                return;
-            seenSignals = wakeSignals_;
-        }
+        std::uint64_t seenSignals = threads_.wakeCount();
+        if (threads_.stopping())
+            return;
         std::vector<ClaimedCopy> claimed;
         try {
             claimed = worker.claim();
@@ -198,11 +179,7 @@ void DocumentCopier::run(std::size_t index) {
             logError("document copier " + worker.id() + ": cannot claim: " + error.what());
         }
         for (const ClaimedCopy& copy : claimed) {
-            bool stopping;
-            {
-                std::lock_guard lock(mutex_);
-                stopping = stopping_;
-            }
+            bool stopping = threads_.stopping();
             try {
                 if (stopping)
                     DocumentCopies(database_).release(copy.id, worker.id(), clock_.nowMs());
@@ -222,9 +199,7 @@ void DocumentCopier::run(std::size_t index) {
         } catch (const std::exception& error) {
             logError("document copier " + worker.id() + ": " + error.what());
         }
-        std::unique_lock lock(mutex_);
-        wakeUp_.wait_for(lock, std::chrono::milliseconds(std::max<std::int64_t>(wait, 1)),
-                         [&] { return stopping_ || wakeSignals_ != seenSignals; });
+        threads_.sleep(std::chrono::milliseconds(wait), seenSignals);
     }
 }
 

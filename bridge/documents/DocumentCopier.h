@@ -21,6 +21,7 @@
 #include "bridge/Clock.h"
 #include "bridge/Config.h"
 #include "bridge/outbox/RetryPolicy.h"
+#include "bridge/outbox/WorkerThreads.h"
 #include "bridge/send/DestinationPolicy.h"
 #include "bridge/store/Database.h"
 
@@ -73,11 +74,7 @@ private:
     Poco::Net::Context::Ptr tlsContext_;
     std::int64_t leaseMs_;
 
-    std::vector<std::thread> threads_;
-    std::mutex mutex_;
-    std::condition_variable wakeUp_;
-    bool stopping_ = false;
-    std::uint64_t wakeSignals_ = 0;
+    WorkerThreads threads_;
 };
 
 } // namespace dpp::bridge

@@ -117,43 +117,24 @@ DeliveryWorkers::~DeliveryWorkers() {
 }
 
 void DeliveryWorkers::start(std::size_t threads) {
-    std::lock_guard lock(mutex_);
-    stopping_ = false;
-    for (std::size_t i = 0; i < threads; ++i)
-        threads_.emplace_back([this, i] { run(i); });
+    threads_.start(threads, [this](std::size_t index) { run(index); });
 }
 
 void DeliveryWorkers::stop() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wakeUp_.notify_all();
-    for (auto& thread : threads_)
-        if (thread.joinable())
-            thread.join();
-    threads_.clear();
+    threads_.stop();
 }
 
 void DeliveryWorkers::wake() {
-    {
-        std::lock_guard lock(mutex_);
-        ++wakeSignals_;
-    }
-    wakeUp_.notify_all();
+    threads_.wake();
 }
 
 void DeliveryWorkers::run(std::size_t index) {
     Worker worker(*this, name_ + "/" + std::to_string(::getpid()) + "/" + std::to_string(index));
     const std::size_t batch = std::max<std::size_t>(1, config_.deliveryBatch);
     for (;;) {
-        std::uint64_t seenSignals;
-        {
-            std::lock_guard lock(mutex_);
-            if (stopping_)
-                return;
-            seenSignals = wakeSignals_;
-        }
+        std::uint64_t seenSignals = threads_.wakeCount();
+        if (threads_.stopping())
+            return;
         std::vector<ClaimedDelivery> claimed;
         try {
             claimed = worker.claim(batch);
@@ -161,11 +142,7 @@ void DeliveryWorkers::run(std::size_t index) {
             logError("delivery worker " + worker.id() + ": cannot claim: " + error.what());
         }
         for (std::size_t i = 0; i < claimed.size(); ++i) {
-            bool stopping;
-            {
-                std::lock_guard lock(mutex_);
-                stopping = stopping_;
-            }
+            bool stopping = threads_.stopping();
             try {
                 if (stopping)
                     DeliveryStore(database_).release(claimed[i].id, worker.id());
@@ -187,9 +164,7 @@ void DeliveryWorkers::run(std::size_t index) {
         } catch (const std::exception& error) {
             logError("delivery worker " + worker.id() + ": " + error.what());
         }
-        std::unique_lock lock(mutex_);
-        wakeUp_.wait_for(lock, std::chrono::milliseconds(wait),
-                         [&] { return stopping_ || wakeSignals_ != seenSignals; });
+        threads_.sleep(std::chrono::milliseconds(wait), seenSignals);
     }
 }
 

@@ -9,6 +9,7 @@
 #include "bridge/Clock.h"
 #include "bridge/Config.h"
 #include "bridge/outbox/RetryPolicy.h"
+#include "bridge/outbox/WorkerThreads.h"
 #include "bridge/store/DeliveryStore.h"
 
 #include <atomic>
@@ -70,11 +71,7 @@ private:
     PausePolicy pausePolicy_;
     std::int64_t leaseMs_;
 
-    std::vector<std::thread> threads_;
-    std::mutex mutex_;
-    std::condition_variable wakeUp_;
-    bool stopping_ = false;
-    std::uint64_t wakeSignals_ = 0;
+    WorkerThreads threads_;
 };
 
 } // namespace dpp::bridge
