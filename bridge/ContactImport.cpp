@@ -1,8 +1,13 @@
 #include "bridge/ContactImport.h"
 
+#include "bridge/Clock.h"
 #include "bridge/InputError.h"
+#include "bridge/activation/EventNames.h"
+#include "bridge/activation/EventRaiser.h"
+#include "bridge/outbox/OutboxSignal.h"
 #include "bridge/store/ContactExtrasStore.h"
 #include "bridge/store/ContactStore.h"
+#include "bridge/store/PaymentStore.h"
 #include "mapping/ContactRecord.h"
 
 #include "bridge/store/DataSourceStore.h"
@@ -145,6 +150,7 @@ struct RecordExtras {
         std::filesystem::path source;
     };
     std::vector<Document> documents;
+    std::vector<Payment> payments;
 };
 
 std::string textOf(const Poco::JSON::Object& object, const std::string& key,
@@ -209,7 +215,47 @@ RecordExtras readExtras(const mapping::ContactRecord& record, const budget::Budg
             extras.documents.push_back(std::move(entry));
         }
     }
+    if (record.payments) {
+        for (std::size_t i = 0; i < record.payments->size(); ++i) {
+            std::string field = "payments[" + std::to_string(i + 1) + "]";
+            auto object = record.payments->getObject(static_cast<unsigned>(i));
+            if (!object)
+                throw InputError("field '" + field + "' must be an object");
+            Payment payment =
+                paymentFrom(textOf(*object, "date", field), textOf(*object, "amount", field),
+                            textOf(*object, "status", field), field);
+            if (object->has("id")) {
+                Poco::Dynamic::Var id = object->get("id");
+                if (!id.isInteger() || id.convert<std::int64_t>() <= 0)
+                    throw InputError("field '" + field + ".id' must be a positive integer");
+                payment.id = id.convert<std::int64_t>();
+            }
+            extras.payments.push_back(std::move(payment));
+        }
+    }
     return extras;
+}
+
+// contact.created, then one document.uploaded per document and the payment events of payments
+// imported as returned, NSF or cleared.
+void raiseImportEvents(EventRaiser& raiser, const mapping::Contact& contact,
+                       const RecordExtras& extras) {
+    raiser.raise({std::string(kContactCreated), contact.id, "", "import", "", {}}, &contact);
+    for (const auto& entry : extras.documents)
+        raiser.raise({std::string(kDocumentUploaded),
+                      contact.id,
+                      "document " + std::to_string(entry.document.id),
+                      "import",
+                      "",
+                      {}},
+                     &contact);
+    for (const Payment& payment : extras.payments) {
+        std::string event = paymentEventFor(payment.status);
+        if (!event.empty())
+            raiser.raise(
+                {event, contact.id, "payment " + std::to_string(payment.id), "import", "", {}},
+                &contact);
+    }
 }
 
 } // namespace
@@ -240,6 +286,7 @@ ImportResult importContacts(Database& database, std::int64_t accountId,
                                " does not exist; create it with: dppbridge account add --id " +
                                std::to_string(accountId) + " --name NAME");
             budget::BudgetCatalog catalog = ContactExtrasStore::catalog(session, accountId);
+            EventRaiser raiser(session, SystemClock().nowMs());
             std::filesystem::path folder = std::filesystem::absolute(file).parent_path();
             for (NumberedRecord& numbered : records) {
                 std::string where = file.string() + " line " + std::to_string(numbered.line);
@@ -283,7 +330,17 @@ ImportResult importContacts(Database& database, std::int64_t accountId,
                     copiedFiles.back() = final;
                     ContactExtrasStore::setDocumentFile(session, entry.document.id, final);
                 }
+                for (Payment& payment : extras.payments) {
+                    payment.contactId = contact.id;
+                    try {
+                        PaymentStore::insert(session, payment);
+                    } catch (const InputError& error) {
+                        throw InputError(where + ", field 'payments': " + error.what());
+                    }
+                }
+                raiseImportEvents(raiser, contact, extras);
             }
+            result.deliveriesQueued = raiser.deliveriesQueued();
         });
     } catch (...) {
         for (const auto& copied : copiedFiles) {
@@ -292,6 +349,8 @@ ImportResult importContacts(Database& database, std::int64_t accountId,
         }
         throw;
     }
+    if (result.deliveriesQueued)
+        OutboxSignal::notify();
     return result;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // `contact import`: reads a .jsonl, .json or .csv file of contacts and stores all of them in
 // one transaction, or none. A bad record throws InputError naming the file, the line and the
-// field. Not synchronised; run from one thread.
+// field. Events (contact.created, document.uploaded, payment events) are raised in the same
+// transaction. Not synchronised; run from one thread.
 #include "bridge/store/Database.h"
 
 #include <cstdint>
@@ -12,6 +13,7 @@ namespace dpp::bridge {
 
 struct ImportResult {
     std::vector<std::int64_t> contactIds;
+    std::size_t deliveriesQueued = 0; // by triggers on contact.created and the like
 };
 
 ImportResult importContacts(Database& database, std::int64_t accountId,

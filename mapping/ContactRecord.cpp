@@ -16,16 +16,9 @@ namespace dpp::mapping {
 
 namespace {
 
-// Keys of the import format that belong to a later feature; refused for now.
-constexpr std::array<std::string_view, 1> kNotSupportedYet = {"payments"};
 constexpr std::string_view kCustomKey = "custom";
 constexpr std::string_view kCustomColumnPrefix = "custom.";
 constexpr std::string_view kCfColumnPrefix = "cf:";
-
-bool isNotSupportedYet(std::string_view name) {
-    return std::find(kNotSupportedYet.begin(), kNotSupportedYet.end(), name) !=
-           kNotSupportedYet.end();
-}
 
 // A name or value quoted for a message: control characters and bytes that are not UTF-8 are
 // shown as \xHH, and long text is cut.
@@ -95,8 +88,10 @@ std::vector<std::string_view> knownNames(bool includeJsonOnlyKeys) {
         if (!field.assignedByStore || field.field == SystemField::Id)
             names.push_back(field.importName);
     if (includeJsonOnlyKeys) {
-        names.push_back(kCustomKey);
-        names.insert(names.end(), kNotSupportedYet.begin(), kNotSupportedYet.end());
+        for (std::string_view key :
+             {kCustomKey, std::string_view("plan"), std::string_view("documents"),
+              std::string_view("budget"), std::string_view("payments")})
+            names.push_back(key);
     }
     return names;
 }
@@ -121,12 +116,6 @@ std::string suggestionFor(std::string_view name, bool includeJsonOnlyKeys) {
     if (best.empty())
         return {};
     return " (did you mean '" + std::string(best) + "'?)";
-}
-
-[[noreturn]] void throwNotSupportedYet(const std::string& name) {
-    throw RecordError(name, "field '" + name +
-                                "' is not supported yet by contact import (payments come with "
-                                "payment triggers in a later version)");
 }
 
 bool isAsciiDigit(char c) {
@@ -326,8 +315,6 @@ ContactRecord parseContactJson(const Poco::JSON::Object& object) {
             applyJsonCustom(record, value);
             continue;
         }
-        if (isNotSupportedYet(key))
-            throwNotSupportedYet(key);
         if (key == "plan" || key == "budget") {
             if (value.isEmpty())
                 continue;
@@ -337,12 +324,13 @@ ContactRecord parseContactJson(const Poco::JSON::Object& object) {
             (key == "plan" ? record.plan : record.budget) = part;
             continue;
         }
-        if (key == "documents") {
+        if (key == "documents" || key == "payments") {
             if (value.isEmpty())
                 continue;
             if (value.type() != typeid(Poco::JSON::Array::Ptr))
-                throw RecordError(key, "field 'documents' must be a JSON array");
-            record.documents = value.extract<Poco::JSON::Array::Ptr>();
+                throw RecordError(key, "field '" + key + "' must be a JSON array");
+            (key == "documents" ? record.documents : record.payments) =
+                value.extract<Poco::JSON::Array::Ptr>();
             continue;
         }
         if (!isValidUtf8(key))
@@ -502,7 +490,7 @@ CsvContactMapper::CsvContactMapper(const std::vector<std::string>& header) {
             if (column.customName.empty())
                 throw RecordError(name, "column '" + name + "' does not name a custom field");
             identity = "custom:" + column.customName;
-        } else if (isNotSupportedYet(name) || view.starts_with("budget.") || name == "budget" ||
+        } else if (name == "payments" || view.starts_with("budget.") || name == "budget" ||
                    name == "plan" || name == "documents") {
             throw RecordError(name, "column '" + name +
                                         "' is not taken by a CSV import: plans, documents, budget "

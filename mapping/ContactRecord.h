@@ -39,6 +39,7 @@ struct ContactRecord {
     Poco::JSON::Object::Ptr plan;
     Poco::JSON::Array::Ptr documents;
     Poco::JSON::Object::Ptr budget;
+    Poco::JSON::Array::Ptr payments; // [{"id", "date", "amount", "status"}], read by bridge/
 };
 
 // Maps one JSON contact object: keys are the import names of the system fields ("firstname",

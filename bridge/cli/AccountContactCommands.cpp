@@ -6,6 +6,7 @@
 #include "bridge/documents/DocumentCopies.h"
 #include "bridge/store/ContactExtrasStore.h"
 #include "bridge/store/ContactStore.h"
+#include "bridge/store/PaymentStore.h"
 
 #include <ostream>
 
@@ -104,6 +105,13 @@ std::string contactExtrasJson(CommandContext& context, const mapping::Contact& c
                (copy.documentId ? std::to_string(*copy.documentId) : "null") +
                ", \"last_error\": " + quoteJson(copy.lastError) + "}";
     }
+    out += "], \"payments\": [";
+    auto payments = PaymentStore(context.database()).forContact(contact.id);
+    for (std::size_t i = 0; i < payments.size(); ++i)
+        out += (i ? ", " : "") + std::string("{\"id\": ") + std::to_string(payments[i].id) +
+               ", \"date\": " + quoteJson(payments[i].date) +
+               ", \"amount\": " + quoteJson(payments[i].amount.toString()) +
+               ", \"status\": " + quoteJson(payments[i].status) + "}";
     out += "], \"budget\": {";
     auto catalog = extras.catalog(contact.accountId);
     bool first = true;
@@ -146,6 +154,9 @@ int contactShow(const Arguments& arguments, CommandContext& context) {
                           << copy.sourceAccount << "-" << copy.sourceContact << ": " << copy.status
                           << " after " << copy.attempts << " attempt(s)"
                           << (copy.lastError.empty() ? "" : ", " + copy.lastError) << "\n";
+    for (const auto& payment : PaymentStore(context.database()).forContact(id))
+        context.out() << "  payment       " << payment.id << " " << payment.date << " "
+                      << payment.amount.toString() << " " << payment.status << "\n";
     auto catalog = extras.catalog(contact->accountId);
     for (const auto& [tag, amount] : extras.budgetValues(id)) {
         const auto* field = catalog.findByTag(tag);

@@ -1,5 +1,7 @@
 #include "bridge/cli/Arguments.h"
 
+#include <cstdlib>
+
 #include <charconv>
 
 namespace dpp::bridge {
@@ -38,12 +40,19 @@ Arguments::Arguments(const std::vector<std::string>& tokens, const std::vector<F
         }
         if (inlineValue) {
             values_[name] = *inlineValue;
+            repeated_[name].push_back(*inlineValue);
         } else if (i + 1 < tokens.size()) {
             values_[name] = tokens[++i];
+            repeated_[name].push_back(values_[name]);
         } else {
             throw UsageError("--" + name + " needs a value\nusage: " + usage_);
         }
     }
+}
+
+std::vector<std::string> Arguments::values(const std::string& flag) const {
+    auto it = repeated_.find(flag);
+    return it == repeated_.end() ? std::vector<std::string>{} : it->second;
 }
 
 std::optional<std::string> Arguments::value(const std::string& flag) const {
@@ -83,6 +92,13 @@ std::int64_t parseId(const std::string& text, const std::string& what) {
     if (error != std::errc() || end != text.data() + text.size() || value <= 0)
         throw UsageError(what + " must be a positive whole number, not '" + text + "'");
     return value;
+}
+
+std::string actorOf(const Arguments& arguments) {
+    if (auto by = arguments.value("by"))
+        return *by;
+    const char* user = std::getenv("USER");
+    return std::string("cli:") + (user ? user : "unknown");
 }
 
 } // namespace dpp::bridge

@@ -28,7 +28,8 @@ public:
               std::string usage);
 
     bool has(const std::string& flag) const { return values_.count(flag) > 0; }
-    std::optional<std::string> value(const std::string& flag) const;
+    std::optional<std::string> value(const std::string& flag) const; // the last one given
+    std::vector<std::string> values(const std::string& flag) const;  // every one, in order
     std::string require(const std::string& flag) const;
     std::optional<std::int64_t> integer(const std::string& flag) const;
     std::int64_t requireInteger(const std::string& flag) const;
@@ -38,9 +39,13 @@ public:
 
 private:
     std::map<std::string, std::string> values_;
+    std::map<std::string, std::vector<std::string>> repeated_;
     std::vector<std::string> positional_;
     std::string usage_;
 };
+
+// Who asked, for the logs: --by NAME, else "cli:$USER".
+std::string actorOf(const Arguments& arguments);
 
 // Parses a positive id such as a contact or webhook id; what names it in the message.
 std::int64_t parseId(const std::string& text, const std::string& what);

@@ -32,6 +32,8 @@ std::vector<Command> allCommands() {
     addWebhookCommands(commands);
     addDataSourceCommands(commands);
     addDeliveryCommands(commands);
+    addActivationCommands(commands);
+    addBatchCommands(commands);
     addServeCommands(commands);
     return commands;
 }

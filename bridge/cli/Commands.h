@@ -27,6 +27,8 @@ void addWebhookCommands(std::vector<Command>& commands);
 void addDataSourceCommands(std::vector<Command>& commands);
 void addDeliveryCommands(std::vector<Command>& commands);
 void addServeCommands(std::vector<Command>& commands);
+void addActivationCommands(std::vector<Command>& commands);
+void addBatchCommands(std::vector<Command>& commands);
 
 int run(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err);
 

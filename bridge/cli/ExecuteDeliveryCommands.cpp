@@ -19,13 +19,6 @@ namespace dpp::bridge {
 
 namespace {
 
-std::string actorOf(const Arguments& arguments) {
-    if (auto by = arguments.value("by"))
-        return *by;
-    const char* user = std::getenv("USER");
-    return std::string("cli:") + (user ? user : "unknown");
-}
-
 void printAttempt(std::ostream& out, const AttemptOutcome& outcome) {
     const AttemptRecord& attempt = outcome.result.attempt;
     out << "delivery " << outcome.deliveryId << ": " << outcome.result.status << " ("
@@ -112,9 +105,12 @@ DeliveryFilter filterFrom(const Arguments& arguments) {
     DeliveryFilter filter;
     filter.status = arguments.value("status").value_or("");
     if (!filter.status.empty() && filter.status != "queued" && filter.status != "sending" &&
-        filter.status != "delivered" && filter.status != "failed" && filter.status != "dead")
-        throw UsageError("--status must be queued, sending, delivered, failed or dead, not '" +
+        filter.status != "delivered" && filter.status != "failed" && filter.status != "dead" &&
+        filter.status != "cancelled")
+        throw UsageError("--status must be queued, sending, delivered, failed, dead or "
+                         "cancelled, not '" +
                          filter.status + "'");
+    filter.batchId = arguments.integer("batch");
     filter.webhookId = arguments.integer("webhook");
     filter.contactId = arguments.integer("contact");
     std::int64_t now = SystemClock().nowMs();
@@ -328,12 +324,12 @@ void addDeliveryCommands(std::vector<Command>& commands) {
                         "(exit 1 if some failed)",
                         {{"until-idle", false}},
                         work});
-    const std::vector<FlagSpec> filters{{"status"}, {"webhook"}, {"contact"},    {"since"},
-                                        {"until"},  {"limit"},   {"json", false}};
+    const std::vector<FlagSpec> filters{{"status"}, {"webhook"}, {"contact"},     {"since"},
+                                        {"until"},  {"limit"},   {"json", false}, {"batch"}};
     commands.push_back(
         {"deliveries list",
-         "deliveries list [--status S] [--webhook ID] [--contact ID] [--since T] [--until T] "
-         "[--limit N] [--json]",
+         "deliveries list [--status S] [--webhook ID] [--contact ID] [--batch ID] [--since T] "
+         "[--until T] [--limit N] [--json]",
          "deliveries, newest first; paused destinations are shown", filters, deliveriesList});
     commands.push_back({"deliveries show",
                         "deliveries show ID [--json]",

@@ -1,5 +1,7 @@
 #include "bridge/outbox/DeliveryWorkers.h"
 
+#include "bridge/outbox/OutboxSignal.h"
+
 #include "bridge/Log.h"
 #include "bridge/send/HttpSender.h"
 #include "bridge/send/ResponseExcerpt.h"
@@ -37,6 +39,7 @@ public:
         request.contentType = delivery.contentType;
         request.body = delivery.wireBody;
         request.idempotencyKey = delivery.idempotencyKey;
+        request.hops = delivery.hops;
         const mapping::WebhookDefinition* webhook = definition(delivery.webhookId);
         if (webhook) {
             request.auth = webhook->auth;
@@ -110,9 +113,12 @@ DeliveryWorkers::DeliveryWorkers(const Config& config, Database& database, const
     : config_(config), database_(database), clock_(clock), name_(std::move(name)),
       retryPolicy_(config.retrySchedule, config.retryJitter),
       pausePolicy_{config.pauseAfter.count(), config.probeInterval.count()},
-      leaseMs_(config.effectiveLease().count()) {}
+      leaseMs_(config.effectiveLease().count()) {
+    signalHandle_ = OutboxSignal::subscribe([this] { wake(); });
+}
 
 DeliveryWorkers::~DeliveryWorkers() {
+    OutboxSignal::unsubscribe(signalHandle_);
     stop();
 }
 

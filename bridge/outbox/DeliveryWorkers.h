@@ -72,6 +72,7 @@ private:
     std::int64_t leaseMs_;
 
     WorkerThreads threads_;
+    int signalHandle_ = 0; // OutboxSignal: new work committed in this process
 };
 
 } // namespace dpp::bridge

@@ -4,6 +4,7 @@
 #include "bridge/Log.h"
 #include "bridge/http/HttpReplies.h"
 #include "bridge/receive/SpecialKeys.h"
+#include "bridge/send/HttpSender.h"
 #include "bridge/store/ContactExtrasStore.h"
 #include "mapping/Encoding.h"
 #include "mapping/ReceiveKeyMap.h"
@@ -46,6 +47,16 @@ std::string readBody(Poco::Net::HTTPServerRequest& request, std::size_t limit) {
 
 std::string tokenForLog(const std::string& token) {
     return token.substr(0, 6) + "…";
+}
+
+std::string postedOn(const ReceivedContact& received) {
+    if (received.postedOnBy)
+        return ", \"posted_on\": {\"delivery\": " + std::to_string(*received.postedOnBy) + "}";
+    if (received.notPostedOn.empty())
+        return "";
+    std::string text = ", \"not_posted_on\": ";
+    mapping::appendJsonString(received.notPostedOn, text);
+    return text;
 }
 
 std::string jsonKeyList(const std::vector<std::string>& keys) {
@@ -130,8 +141,11 @@ void DataSourceHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
     }
     ReceivedExtras extras = interpretUnmappedKeys(
         mapped.unmapped, ContactExtrasStore(database_).catalog(source->accountId), config_);
+    std::string hops = request.get(kHopsHeader, "");
+    if (hops.size() > 1000)
+        hops.clear(); // not a chain dppbridge would send; treated as none
     ReceivedContact received =
-        store_.receive(*source, mapped.contact, extras.ignoredKeys, idempotencyKey, &extras);
+        store_.receive(*source, mapped.contact, extras.ignoredKeys, idempotencyKey, &extras, hops);
     std::string problems = "[";
     for (std::size_t i = 0; i < extras.problems.size(); ++i) {
         problems += i ? ", " : "";
@@ -144,7 +158,7 @@ void DataSourceHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
         "{\"status\": \"Success\", \"contact_id\": " + std::to_string(received.contactId) +
         ", \"duplicate\": " + (received.duplicate ? "true" : "false") +
         ", \"ignored_keys\": " + jsonKeyList(received.ignoredKeys) +
-        ", \"problems\": " + (received.duplicate ? "[]" : problems) + "}\n";
+        ", \"problems\": " + (received.duplicate ? "[]" : problems) + postedOn(received) + "}\n";
     replyJson(response, HTTPResponse::HTTP_OK, json);
     logInfo("data source " + std::to_string(source->id) + " (" + tokenForLog(token_) + ") " +
             (received.duplicate ? "repeated post for contact " : "stored contact ") +

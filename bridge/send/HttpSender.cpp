@@ -147,6 +147,8 @@ bool HttpSender::exchange(Poco::Net::HTTPClientSession& session, const mapping::
     httpRequest.set("User-Agent", userAgent());
     httpRequest.set("Idempotency-Key", request.idempotencyKey);
     httpRequest.set("webhook-id", request.idempotencyKey);
+    if (!request.hops.empty())
+        httpRequest.set(kHopsHeader, request.hops);
     if (request.auth)
         Poco::Net::HTTPBasicCredentials(request.auth->username, request.auth->password)
             .authenticate(httpRequest);

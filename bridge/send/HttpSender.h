@@ -21,6 +21,9 @@
 
 namespace dpp::bridge {
 
+// The accounts a contact passed through, sent so that a receiver posting on can stop a loop.
+inline constexpr const char* kHopsHeader = "X-Dppbridge-Hops";
+
 struct SendResult {
     int statusCode = 0;     // 0 when no response arrived
     bool delivered = false; // 2xx and the webhook's body rule
@@ -39,6 +42,7 @@ struct OutgoingRequest {
     std::string contentType;
     std::string body;
     std::string idempotencyKey;
+    std::string hops; // X-Dppbridge-Hops: where the contact has been (loop detection)
     std::optional<mapping::BasicAuth> auth;
     std::string successBodyContains;
 };

@@ -9,6 +9,7 @@
 #include <Poco/SHA2Engine.h>
 
 #include <fstream>
+#include <set>
 
 using namespace Poco::Data::Keywords;
 
@@ -216,18 +217,71 @@ void ContactExtrasStore::addBudgetFields(std::int64_t accountId,
 void ContactExtrasStore::loadRenderExtras(const std::vector<mapping::Contact>& contacts,
                                           specialparams::ExtrasByContactId& extras,
                                           budget::BudgetValuesByContactId& budgets) {
-    for (const mapping::Contact& contact : contacts) {
-        if (auto found = plan(contact.id))
-            extras.setPlan(contact.id, std::move(*found));
+    database_.read([&](Poco::Data::Session& session) {
+        loadRenderExtras(session, contacts, extras, budgets);
+    });
+}
+
+void ContactExtrasStore::loadRenderExtras(Poco::Data::Session& session,
+                                          const std::vector<mapping::Contact>& contacts,
+                                          specialparams::ExtrasByContactId& extras,
+                                          budget::BudgetValuesByContactId& budgets) {
+    if (contacts.empty())
+        return;
+    std::set<std::int64_t> wanted;
+    for (const mapping::Contact& contact : contacts)
+        wanted.insert(contact.id);
+    std::int64_t first = *wanted.begin();
+    std::int64_t last = *wanted.rbegin();
+    {
         std::vector<std::int64_t> ids;
-        for (const auto& stored : documents(contact.id))
-            ids.push_back(stored.document.id);
-        if (!ids.empty())
-            extras.setDocumentIds(contact.id, std::move(ids));
-        auto values = budgetValues(contact.id);
-        if (!values.empty())
-            budgets.set(contact.id, std::move(values));
+        std::vector<std::string> data;
+        session << "SELECT contact_id, plan_data FROM plans WHERE contact_id BETWEEN ? AND ?",
+            use(first), use(last), into(ids), into(data), now;
+        for (std::size_t i = 0; i < ids.size(); ++i)
+            if (wanted.count(ids[i]))
+                if (auto plan = specialparams::parsePlanData(data[i]))
+                    extras.setPlan(ids[i], std::move(*plan));
     }
+    {
+        std::vector<std::int64_t> contactIds, documentIds;
+        session << "SELECT contact_id, id FROM documents WHERE contact_id BETWEEN ? AND ? "
+                   "ORDER BY contact_id, id",
+            use(first), use(last), into(contactIds), into(documentIds), now;
+        std::size_t i = 0;
+        while (i < contactIds.size()) {
+            std::int64_t contact = contactIds[i];
+            std::vector<std::int64_t> ids;
+            for (; i < contactIds.size() && contactIds[i] == contact; ++i)
+                ids.push_back(documentIds[i]);
+            if (wanted.count(contact))
+                extras.setDocumentIds(contact, std::move(ids));
+        }
+    }
+    {
+        std::vector<std::int64_t> ids, cents;
+        std::vector<std::string> tags;
+        session << "SELECT contact_id, tag, cents FROM budget_values "
+                   "WHERE contact_id BETWEEN ? AND ? ORDER BY contact_id, tag",
+            use(first), use(last), into(ids), into(tags), into(cents), now;
+        std::size_t i = 0;
+        while (i < ids.size()) {
+            std::int64_t contact = ids[i];
+            budget::BudgetValues values;
+            for (; i < ids.size() && ids[i] == contact; ++i)
+                values.emplace(tags[i], mapping::Money::fromCents(cents[i]));
+            if (wanted.count(contact))
+                budgets.set(contact, std::move(values));
+        }
+    }
+}
+
+std::vector<std::int64_t> ContactExtrasStore::documentIds(Poco::Data::Session& session,
+                                                          std::int64_t contactId) {
+    std::vector<std::int64_t> ids;
+    session << "SELECT id FROM documents WHERE contact_id = ? ORDER BY id", use(contactId),
+        into(ids), now;
+    return ids;
 }
 
 } // namespace dpp::bridge

@@ -55,10 +55,17 @@ public:
     // Adds every field of the catalog, all or none.
     void addBudgetFields(std::int64_t accountId, const budget::BudgetCatalog& fields);
 
-    // Loads what {EP_DATA}, {UPLOAD_DOC_IDS} and budget tags need for these contacts.
+    // Loads what {EP_DATA}, {UPLOAD_DOC_IDS} and budget tags need for these contacts (sorted
+    // by id: three range queries, whatever their number).
     void loadRenderExtras(const std::vector<mapping::Contact>& contacts,
                           specialparams::ExtrasByContactId& extras,
                           budget::BudgetValuesByContactId& budgets);
+    static void loadRenderExtras(Poco::Data::Session& session,
+                                 const std::vector<mapping::Contact>& contacts,
+                                 specialparams::ExtrasByContactId& extras,
+                                 budget::BudgetValuesByContactId& budgets);
+    static std::vector<std::int64_t> documentIds(Poco::Data::Session& session,
+                                                 std::int64_t contactId);
 
 private:
     Database& database_;

@@ -1,6 +1,8 @@
 #include "bridge/store/ContactStore.h"
 
 #include "bridge/InputError.h"
+#include "mapping/ContactRecord.h"
+#include "mapping/Encoding.h"
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
@@ -12,6 +14,9 @@ using dpp::mapping::SystemField;
 namespace dpp::bridge {
 
 namespace {
+
+// The next number of the change sequence (writers are serialised, so it follows commit order).
+const std::string kNextChange = "(SELECT COALESCE(MAX(change_seq), 0) + 1 FROM contacts)";
 
 // The system fields kept as columns of their own (all but ID, ACCTID and CREATED).
 const std::vector<SystemField>& storedFields() {
@@ -54,13 +59,7 @@ void loadCustomFields(Poco::Data::Session& session, std::vector<Contact>& contac
     }
 }
 
-std::vector<Contact> selectContacts(Poco::Data::Session& session, const std::string& where,
-                                    std::int64_t first, std::int64_t second, std::size_t limit) {
-    Poco::Data::Statement select(session);
-    std::size_t limitValue = limit;
-    select << "SELECT id, account_id, created_at" + columnList() + " FROM contacts WHERE " + where +
-                  " ORDER BY id LIMIT ?",
-        use(first), use(second), use(limitValue);
+std::vector<Contact> readContacts(Poco::Data::Statement& select) {
     select.execute();
     Poco::Data::RecordSet rows(select);
     std::vector<Contact> contacts;
@@ -75,11 +74,64 @@ std::vector<Contact> selectContacts(Poco::Data::Session& session, const std::str
             contact.set(fields[i], rows.value(i + 3, row).convert<std::string>());
         contacts.push_back(std::move(contact));
     }
+    return contacts;
+}
+
+std::vector<Contact> selectContacts(Poco::Data::Session& session, const std::string& where,
+                                    std::int64_t first, std::int64_t second, std::size_t limit) {
+    Poco::Data::Statement select(session);
+    std::size_t limitValue = limit;
+    select << "SELECT id, account_id, created_at" + columnList() + " FROM contacts WHERE " + where +
+                  " ORDER BY id LIMIT ?",
+        use(first), use(second), use(limitValue);
+    std::vector<Contact> contacts = readContacts(select);
     loadCustomFields(session, contacts);
     return contacts;
 }
 
 } // namespace
+
+ContactChanges parseContactChanges(const std::vector<std::string>& assignments) {
+    ContactChanges changes;
+    Poco::JSON::Object fields;
+    Poco::JSON::Object::Ptr custom = new Poco::JSON::Object;
+    for (const std::string& assignment : assignments) {
+        std::size_t equals = assignment.find('=');
+        if (equals == std::string::npos || equals == 0)
+            throw InputError("'" + assignment +
+                             "' is not FIELD=VALUE (e.g. status=Enrolled or 'CF:Lead Score=9')");
+        std::string name = assignment.substr(0, equals);
+        std::string value = assignment.substr(equals + 1);
+        if (name.size() > 3 && (name.compare(0, 3, "CF:") == 0 || name.compare(0, 3, "cf:") == 0)) {
+            changes.custom[name.substr(3)] = value;
+            continue;
+        }
+        auto field = mapping::fieldByImportName(name);
+        if (!field)
+            field = mapping::fieldByTag(name);
+        if (!field)
+            throw InputError("'" + assignment + "': unknown field '" + name +
+                             "'; use a field's import name (status, email, ...) or CF:Name");
+        if (mapping::info(*field).assignedByStore)
+            throw InputError("'" + assignment + "': " + std::string(mapping::info(*field).tag) +
+                             " is set by the store and cannot be changed");
+        fields.set(std::string(mapping::info(*field).importName), value);
+    }
+    try {
+        mapping::ContactRecord record = mapping::parseContactJson(fields);
+        for (const std::string& name : fields.getNames()) {
+            auto field = *mapping::fieldByImportName(name);
+            changes.fields.emplace_back(field, record.contact.get(field));
+        }
+        for (auto& [name, value] : changes.custom)
+            if (!mapping::isValidUtf8(name) || !mapping::isValidUtf8(value))
+                throw mapping::RecordError("CF:" + name, "custom field names and values must be "
+                                                         "UTF-8");
+    } catch (const mapping::RecordError& error) {
+        throw InputError(error.what()); // it names the field
+    }
+    return changes;
+}
 
 void ContactStore::addAccount(std::int64_t id, const std::string& name) {
     if (id <= 0)
@@ -150,12 +202,14 @@ std::int64_t ContactStore::insert(Poco::Data::Session& session, Contact& contact
         if (contactExists(session, contact.id))
             throw InputError("contact id " + std::to_string(contact.id) + " is already in use");
         id = contact.id;
-        insert << "INSERT INTO contacts (id, account_id, created_at, updated_at" + columnList() +
-                      ") VALUES (?, ?, ?, ?" + placeholders + ")",
+        insert << "INSERT INTO contacts (id, change_seq, account_id, created_at, updated_at" +
+                      columnList() + ") VALUES (?, " + kNextChange + ", ?, ?, ?" + placeholders +
+                      ")",
             use(id);
     } else {
-        insert << "INSERT INTO contacts (account_id, created_at, updated_at" + columnList() +
-                      ") VALUES (?, ?, ?" + placeholders + ") RETURNING id",
+        insert << "INSERT INTO contacts (change_seq, account_id, created_at, updated_at" +
+                      columnList() + ") VALUES (" + kNextChange + ", ?, ?, ?" + placeholders +
+                      ") RETURNING id",
             into(id);
     }
     insert, use(accountId), useRef(createdAt), useRef(createdAt);
@@ -168,6 +222,72 @@ std::int64_t ContactStore::insert(Poco::Data::Session& session, Contact& contact
         session << "INSERT INTO contact_custom_fields (contact_id, name, value) VALUES (?, ?, ?)",
             use(id), useRef(name), useRef(value), now;
     return id;
+}
+
+void ContactStore::touch(Poco::Data::Session& session, std::int64_t id) {
+    std::string updatedAt = nowText();
+    session << "UPDATE contacts SET change_seq = " + kNextChange + ", updated_at = ? WHERE id = ?",
+        use(updatedAt), use(id), now;
+}
+
+ContactUpdate ContactStore::update(Poco::Data::Session& session, std::int64_t id,
+                                   const ContactChanges& changes) {
+    auto before = load(session, id);
+    if (!before)
+        throw NotFound("contact " + std::to_string(id) + " does not exist");
+    ContactUpdate result{*before, *before, {}};
+    Contact& after = result.after;
+    for (const auto& [field, value] : changes.fields) {
+        if (after.get(field) == value)
+            continue;
+        after.set(field, value);
+        result.changed.emplace_back(mapping::info(field).tag);
+        std::string column(mapping::info(field).importName);
+        session << "UPDATE contacts SET " + column + " = ? WHERE id = ?", bind(value), use(id), now;
+    }
+    for (const auto& [name, value] : changes.custom) {
+        auto current = after.custom.find(name);
+        if ((current == after.custom.end() && value.empty()) ||
+            (current != after.custom.end() && current->second == value))
+            continue;
+        result.changed.push_back("CF:" + name);
+        session << "DELETE FROM contact_custom_fields WHERE contact_id = ? AND name = ?", use(id),
+            bind(name), now;
+        if (value.empty()) {
+            after.custom.erase(name);
+            continue;
+        }
+        after.custom[name] = value;
+        session << "INSERT INTO contact_custom_fields (contact_id, name, value) VALUES (?, ?, ?)",
+            use(id), bind(name), bind(value), now;
+    }
+    if (!result.changed.empty())
+        touch(session, id);
+    return result;
+}
+
+std::vector<Contact> ContactStore::select(Poco::Data::Session& session,
+                                          const std::string& condition,
+                                          const std::vector<SqlValue>& values, std::int64_t afterId,
+                                          std::size_t limit, std::size_t offset) {
+    Poco::Data::Statement select(session);
+    select << "SELECT id, account_id, created_at" + columnList() +
+                  " FROM contacts WHERE id > ? AND (" + condition +
+                  ") ORDER BY id LIMIT ? OFFSET ?",
+        bind(afterId);
+    for (const SqlValue& value : values)
+        std::visit([&](const auto& bound) { select, bind(bound); }, value);
+    select, bind(limit), bind(offset);
+    std::vector<Contact> contacts = readContacts(select);
+    loadCustomFields(session, contacts);
+    return contacts;
+}
+
+std::optional<Contact> ContactStore::load(Poco::Data::Session& session, std::int64_t id) {
+    auto found = selectContacts(session, "id BETWEEN ? AND ?", id, id, 1);
+    if (found.empty())
+        return std::nullopt;
+    return std::move(found.front());
 }
 
 std::optional<Contact> ContactStore::contact(std::int64_t id) {

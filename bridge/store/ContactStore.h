@@ -7,8 +7,10 @@
 #include "mapping/Contact.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace dpp::bridge {
@@ -16,6 +18,26 @@ namespace dpp::bridge {
 struct Account {
     std::int64_t id = 0;
     std::string name;
+};
+
+// Field assignments for `contact update`: system fields and custom fields (an empty custom
+// value removes the field). Built and checked by parseContactChanges.
+struct ContactChanges {
+    std::vector<std::pair<mapping::SystemField, std::string>> fields;
+    std::map<std::string, std::string> custom;
+};
+
+// "name=value" words: import names or merge tags of system fields, CF:Name for custom fields.
+// Values are checked as an import checks them. Throws InputError naming the word.
+ContactChanges parseContactChanges(const std::vector<std::string>& assignments);
+
+// A value bound to a statement built at run time (contact selections).
+using SqlValue = std::variant<std::int64_t, std::string>;
+
+struct ContactUpdate {
+    mapping::Contact before;
+    mapping::Contact after;
+    std::vector<std::string> changed; // STATUS, CF:Lead Score, ...
 };
 
 class ContactStore {
@@ -35,6 +57,20 @@ public:
     static bool accountExists(Poco::Data::Session& session, std::int64_t id);
 
     std::optional<mapping::Contact> contact(std::int64_t id);
+    static std::optional<mapping::Contact> load(Poco::Data::Session& session, std::int64_t id);
+    // Applies the changes that differ from what the contact holds; a contact that changed
+    // takes the next change number. Throws NotFound.
+    static ContactUpdate update(Poco::Data::Session& session, std::int64_t id,
+                                const ContactChanges& changes);
+    // Marks the contact changed (its payments or documents did): next change number.
+    static void touch(Poco::Data::Session& session, std::int64_t id);
+    // Contacts matching a condition on the contacts table (with its values), in id order,
+    // ids above afterId, at most limit, skipping the first offset.
+    static std::vector<mapping::Contact> select(Poco::Data::Session& session,
+                                                const std::string& condition,
+                                                const std::vector<SqlValue>& values,
+                                                std::int64_t afterId, std::size_t limit,
+                                                std::size_t offset = 0);
     // Contacts of an account in id order, at most limit, with ids above afterId.
     std::vector<mapping::Contact> contacts(std::int64_t accountId, std::int64_t afterId = 0,
                                            std::size_t limit = 1000);

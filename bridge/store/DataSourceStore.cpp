@@ -1,5 +1,11 @@
 #include "bridge/store/DataSourceStore.h"
 
+#include "bridge/Log.h"
+#include "bridge/activation/EventNames.h"
+#include "bridge/activation/EventRaiser.h"
+#include "bridge/outbox/OutboxSignal.h"
+#include "bridge/store/WebhookStore.h"
+
 #include "bridge/Clock.h"
 #include "bridge/InputError.h"
 #include "bridge/documents/DocumentCopies.h"
@@ -177,12 +183,49 @@ void DataSourceStore::unmap(std::int64_t dataSourceId, const std::string& key) {
     });
 }
 
+namespace {
+
+// The events of a received contact and its post-on through the data source's webhook.
+void activate(Poco::Data::Session& session, const DataSource& source,
+              const mapping::Contact& contact, const Hops& incoming, ReceivedContact& result) {
+    std::int64_t nowMs = SystemClock().nowMs();
+    EventRaiser raiser(session, nowMs);
+    Hops chain = incoming.then(source.accountId, contact.id);
+    std::string by = "data source " + std::to_string(source.id);
+    raiser.raise({std::string(kContactCreated), contact.id, by, by, "", chain}, &contact);
+    raiser.raise({std::string(kDataSourceImported), contact.id, by, by, "", chain}, &contact);
+    result.deliveriesQueued = raiser.deliveriesQueued();
+    if (!source.webhookId)
+        return;
+    try {
+        auto definition = WebhookStore::load(session, *source.webhookId);
+        if (!definition)
+            throw NotFound("webhook " + std::to_string(*source.webhookId) + " no longer exists");
+        PreparedWebhook webhook(session, *definition);
+        if (auto loop = chain.loopReason(definition->destinationAccount)) {
+            result.notPostedOn = *loop;
+            return;
+        }
+        NewDelivery delivery = webhook.delivery(session, contact, by + " post-on", nowMs);
+        delivery.idempotencyKey =
+            "ds_" + std::to_string(source.id) + "_" + std::to_string(contact.id);
+        delivery.hops = chain.text();
+        result.postedOnBy = DeliveryStore::insert(session, delivery, nowMs).id;
+        ++result.deliveriesQueued;
+    } catch (const InputError& error) {
+        result.notPostedOn = error.what();
+    }
+}
+
+} // namespace
+
 ReceivedContact DataSourceStore::receive(const DataSource& source, mapping::Contact& contact,
                                          const std::vector<std::string>& ignoredKeys,
                                          const std::string& idempotencyKey,
-                                         const ReceivedExtras* extras) {
+                                         const ReceivedExtras* extras, const std::string& hops) {
     ReceivedContact result;
     database_.write([&](Poco::Data::Session& session) {
+        result = ReceivedContact{};
         if (!idempotencyKey.empty()) {
             std::vector<std::int64_t> ids;
             std::vector<std::string> ignored;
@@ -216,7 +259,13 @@ ReceivedContact DataSourceStore::receive(const DataSource& source, mapping::Cont
                 bind(source.id), useRef(idempotencyKey), use(result.contactId), use(joined),
                 use(receivedAt), now;
         }
+        activate(session, source, contact, Hops::parse(hops), result);
     });
+    if (result.deliveriesQueued)
+        OutboxSignal::notify();
+    if (!result.notPostedOn.empty())
+        logWarning("data source " + std::to_string(source.id) + " contact " +
+                   std::to_string(result.contactId) + " not posted on: " + result.notPostedOn);
     return result;
 }
 

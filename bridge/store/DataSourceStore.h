@@ -26,6 +26,11 @@ struct ReceivedContact {
     std::int64_t contactId = 0;
     bool duplicate = false; // the same Idempotency-Key was received before
     std::vector<std::string> ignoredKeys;
+    // The data source's webhook: the delivery that posts the contact on, or why none does
+    // (a loop, a webhook that cannot render).
+    std::optional<std::int64_t> postedOnBy;
+    std::string notPostedOn;
+    std::size_t deliveriesQueued = 0; // the post-on and trigger deliveries
 };
 
 class DataSourceStore {
@@ -45,11 +50,14 @@ public:
     // idempotencyKey is not empty and was seen before on this data source, stores nothing and
     // returns the contact stored the first time.
     // With extras: the plan, budget values and document copies are stored in the same
-    // transaction as the contact.
+    // transaction as the contact. So are the events contact.created and datasource.imported,
+    // and, when the data source names a webhook, the delivery posting the contact on: hops
+    // (X-Dppbridge-Hops of the post) tell where the contact has been, and a post-on that would
+    // loop back is not queued.
     ReceivedContact receive(const DataSource& source, mapping::Contact& contact,
                             const std::vector<std::string>& ignoredKeys,
                             const std::string& idempotencyKey,
-                            const ReceivedExtras* extras = nullptr);
+                            const ReceivedExtras* extras = nullptr, const std::string& hops = "");
 
 private:
     Database& database_;

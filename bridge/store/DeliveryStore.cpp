@@ -17,7 +17,7 @@ namespace {
 const char* kDeliveryColumns =
     "SELECT id, idempotency_key, webhook_id, contact_id, status, method, url, content_type, "
     "body, destination, attempts, next_attempt_ms, origin, replay_of, last_error, created_at, "
-    "updated_at FROM deliveries ";
+    "updated_at, batch_id, hops FROM deliveries ";
 
 std::optional<std::int64_t> optionalInteger(const Poco::Dynamic::Var& value) {
     if (value.isEmpty())
@@ -49,6 +49,8 @@ std::vector<DeliveryRecord> readDeliveries(Poco::Data::Statement& select) {
         record.lastError = rows.value(14, i).convert<std::string>();
         record.createdAt = rows.value(15, i).convert<std::string>();
         record.updatedAt = rows.value(16, i).convert<std::string>();
+        record.batchId = optionalInteger(rows.value(17, i));
+        record.hops = rows.value(18, i).convert<std::string>();
         records.push_back(std::move(record));
     }
     return records;
@@ -101,7 +103,8 @@ namespace {
 DeliveryRecord insertDelivery(Poco::Data::Session& session, const NewDelivery& delivery,
                               std::int64_t nowMs) {
     DeliveryRecord record;
-    record.idempotencyKey = "dlv_" + randomHexToken(16);
+    record.idempotencyKey =
+        delivery.idempotencyKey.empty() ? "dlv_" + randomHexToken(16) : delivery.idempotencyKey;
     record.webhookId = delivery.webhookId;
     record.contactId = delivery.contactId;
     record.status = "queued";
@@ -113,10 +116,15 @@ DeliveryRecord insertDelivery(Poco::Data::Session& session, const NewDelivery& d
     record.nextAttemptMs = nowMs;
     record.origin = delivery.origin;
     record.replayOf = delivery.replayOf;
+    record.batchId = delivery.batchId;
+    record.hops = delivery.hops;
     record.createdAt = record.updatedAt = formatTime(nowMs);
     Poco::Nullable<std::int64_t> replayOf;
     if (delivery.replayOf)
         replayOf = *delivery.replayOf;
+    Poco::Nullable<std::int64_t> batchId;
+    if (delivery.batchId)
+        batchId = *delivery.batchId;
     std::int64_t due = nowMs;
     if (!delivery.claimedBy.empty())
         record.status = "sending";
@@ -129,14 +137,15 @@ DeliveryRecord insertDelivery(Poco::Data::Session& session, const NewDelivery& d
     session << "INSERT INTO deliveries (idempotency_key, webhook_id, contact_id, status, "
                "lease_owner, lease_until_ms, "
                "method, url, content_type, body, wire_url, wire_body, destination, "
-               "attempts, next_attempt_ms, origin, replay_of, created_at, updated_at) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) "
+               "attempts, next_attempt_ms, origin, replay_of, created_at, updated_at, batch_id, "
+               "hops) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?) "
                "RETURNING id",
         useRef(record.idempotencyKey), use(record.webhookId), use(record.contactId),
         useRef(record.status), use(leaseOwner), use(leaseUntil), useRef(record.method),
         useRef(record.url), useRef(record.contentType), useRef(record.body), bind(delivery.wireUrl),
         bind(delivery.wireBody), useRef(record.destination), use(due), useRef(record.origin),
-        use(replayOf), useRef(record.createdAt), useRef(record.updatedAt), into(record.id), now;
+        use(replayOf), useRef(record.createdAt), useRef(record.updatedAt), use(batchId),
+        useRef(record.hops), into(record.id), now;
     if (delivery.replayOf)
         insertEvent(session, *delivery.replayOf, delivery.origin, "rerendered",
                     "new delivery " + std::to_string(record.id));
@@ -153,6 +162,11 @@ DeliveryRecord insertDelivery(Poco::Data::Session& session, const NewDelivery& d
 }
 
 } // namespace
+
+DeliveryRecord DeliveryStore::insert(Poco::Data::Session& session, const NewDelivery& delivery,
+                                     std::int64_t nowMs) {
+    return insertDelivery(session, delivery, nowMs);
+}
 
 DeliveryRecord DeliveryStore::enqueue(const NewDelivery& delivery, std::int64_t nowMs) {
     DeliveryRecord record;
@@ -182,7 +196,7 @@ std::vector<ClaimedDelivery> DeliveryStore::claim(const std::string& owner, std:
         std::size_t count = limit;
         std::int64_t only = onlyId.value_or(0);
         select << "SELECT id, idempotency_key, webhook_id, contact_id, method, wire_url, "
-                  "content_type, wire_body, destination, attempts FROM deliveries "
+                  "content_type, wire_body, destination, attempts, hops FROM deliveries "
                   "WHERE ((status = 'queued' AND next_attempt_ms <= ?) "
                   "OR (status = 'sending' AND lease_until_ms < ?)) AND (? = 0 OR id = ?) "
                   "AND destination NOT IN (SELECT destination FROM destinations "
@@ -203,6 +217,7 @@ std::vector<ClaimedDelivery> DeliveryStore::claim(const std::string& owner, std:
             delivery.wireBody = rows.value(7, i).convert<std::string>();
             delivery.destination = rows.value(8, i).convert<std::string>();
             delivery.attempts = rows.value(9, i).convert<int>();
+            delivery.hops = rows.value(10, i).convert<std::string>();
             claimed.push_back(std::move(delivery));
         }
         std::int64_t leaseUntil = nowMs + leaseMs;
@@ -220,7 +235,7 @@ std::optional<ClaimedDelivery> DeliveryStore::claimed(std::int64_t id, const std
     database_.read([&](Poco::Data::Session& session) {
         Poco::Data::Statement select(session);
         select << "SELECT idempotency_key, webhook_id, contact_id, method, wire_url, "
-                  "content_type, wire_body, destination, attempts FROM deliveries "
+                  "content_type, wire_body, destination, attempts, hops FROM deliveries "
                   "WHERE id = ? AND status = 'sending' AND lease_owner = ?",
             use(id), bind(owner);
         select.execute();
@@ -238,6 +253,7 @@ std::optional<ClaimedDelivery> DeliveryStore::claimed(std::int64_t id, const std
         delivery.wireBody = rows.value(6, 0).convert<std::string>();
         delivery.destination = rows.value(7, 0).convert<std::string>();
         delivery.attempts = rows.value(8, 0).convert<int>();
+        delivery.hops = rows.value(9, 0).convert<std::string>();
         result = std::move(delivery);
     });
     return result;
@@ -401,12 +417,15 @@ std::vector<DeliveryRecord> DeliveryStore::list(const DeliveryFilter& filter) {
         std::string since = filter.sinceMs ? formatTime(*filter.sinceMs) : "";
         std::string until = filter.untilMs ? formatTime(*filter.untilMs) : "";
         std::size_t limit = filter.limit;
+        std::int64_t batchId = filter.batchId.value_or(0);
         select << std::string(kDeliveryColumns) +
                       "WHERE (? = '' OR status = ?) AND (? = 0 OR webhook_id = ?) "
                       "AND (? = 0 OR contact_id = ?) AND (? = '' OR created_at >= ?) "
-                      "AND (? = '' OR created_at < ?) ORDER BY id DESC LIMIT ?",
+                      "AND (? = '' OR created_at < ?) AND (? = 0 OR batch_id = ?) "
+                      "ORDER BY id DESC LIMIT ?",
             use(status), use(status), use(webhookId), use(webhookId), use(contactId),
-            use(contactId), use(since), use(since), use(until), use(until), use(limit);
+            use(contactId), use(since), use(since), use(until), use(until), use(batchId),
+            use(batchId), use(limit);
         result = readDeliveries(select);
     });
     return result;

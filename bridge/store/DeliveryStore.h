@@ -27,6 +27,8 @@ struct DeliveryRecord {
     std::optional<std::int64_t> nextAttemptMs; // queued: when it is due
     std::string origin;
     std::optional<std::int64_t> replayOf;
+    std::optional<std::int64_t> batchId;
+    std::string hops; // accounts the contact passed through: "1001:55>2002:7"
     std::string lastError;
     std::string createdAt;
     std::string updatedAt;
@@ -43,6 +45,7 @@ struct ClaimedDelivery {
     std::string contentType;
     std::string wireBody;
     std::string destination;
+    std::string hops;
     int attempts = 0; // made before this one
 };
 
@@ -58,6 +61,10 @@ struct NewDelivery {
     std::string destination;
     std::string origin; // "execute", "replay", ...
     std::optional<std::int64_t> replayOf;
+    std::optional<std::int64_t> batchId; // a mass post or nightly run
+    std::string hops;                    // sent as X-Dppbridge-Hops (loop detection)
+    // Deterministic key (triggers: event and trigger); empty for a fresh random one.
+    std::string idempotencyKey;
     // Documents named in the request's __copydocs, granted to the destination account in the
     // same transaction (the document endpoint serves nothing else).
     std::vector<std::int64_t> grantDocumentIds;
@@ -90,6 +97,7 @@ struct AttemptResult {
 
 struct DeliveryFilter {
     std::string status;
+    std::optional<std::int64_t> batchId;
     std::optional<std::int64_t> webhookId;
     std::optional<std::int64_t> contactId;
     std::optional<std::int64_t> sinceMs;
@@ -126,6 +134,9 @@ public:
     // Many at once, in one transaction: all are queued or none. Returns their ids in order.
     std::vector<std::int64_t> enqueueAll(const std::vector<NewDelivery>& deliveries,
                                          std::int64_t nowMs);
+    // The same, inside the caller's transaction (activations record their cause with it).
+    static DeliveryRecord insert(Poco::Data::Session& session, const NewDelivery& delivery,
+                                 std::int64_t nowMs);
 
     // Claims up to limit due deliveries (queued and due, or sending with an expired lease),
     // skipping paused destinations; marks them sending under owner until nowMs + leaseMs.

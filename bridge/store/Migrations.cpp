@@ -138,6 +138,57 @@ const std::vector<Migration>& migrations() {
              "updated_at TEXT NOT NULL, UNIQUE (contact_id, source_account, source_document))",
              "CREATE INDEX document_copies_due ON document_copies(status, next_attempt_ms)",
          }},
+        {3,
+         "payments, change sequence, events and triggers, batches, nightly jobs, delivery hops",
+         {
+             // Every change to a contact takes the next number: nightly jobs select by it, so
+             // a change committed during a run is never skipped (numbers follow commit order,
+             // as writers are serialised).
+             "ALTER TABLE contacts ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0",
+             "UPDATE contacts SET change_seq = id",
+             "CREATE INDEX contacts_by_change ON contacts(change_seq)",
+             "CREATE INDEX contacts_by_account_change ON contacts(account_id, change_seq)",
+             "CREATE TABLE payments (id INTEGER PRIMARY KEY, "
+             "contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE, "
+             "payment_date TEXT NOT NULL, cents INTEGER NOT NULL, status TEXT NOT NULL, "
+             "created_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
+             "CREATE INDEX payments_by_contact ON payments(contact_id, id)",
+             "CREATE TABLE triggers (id INTEGER PRIMARY KEY, event TEXT NOT NULL, "
+             "webhook_id INTEGER NOT NULL REFERENCES webhooks(id), account_id INTEGER, "
+             "when_field TEXT NOT NULL DEFAULT '', when_value TEXT NOT NULL DEFAULT '', "
+             "created_by TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL)",
+             // An event is recorded when some trigger listens to it; external events (event
+             // emit) may carry a key so that a repeated emit fires nothing twice.
+             "CREATE TABLE events (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+             "account_id INTEGER NOT NULL, contact_id INTEGER NOT NULL, "
+             "subject TEXT NOT NULL DEFAULT '', raised_by TEXT NOT NULL, "
+             "external_key TEXT, raised_at TEXT NOT NULL, UNIQUE (name, external_key))",
+             "CREATE TABLE trigger_firings (id INTEGER PRIMARY KEY, "
+             "trigger_id INTEGER NOT NULL, event_id INTEGER NOT NULL REFERENCES events(id), "
+             "delivery_id INTEGER, outcome TEXT NOT NULL, fired_at TEXT NOT NULL, "
+             "UNIQUE (trigger_id, event_id))",
+             "CREATE INDEX trigger_firings_by_trigger ON trigger_firings(trigger_id, id)",
+             // A mass post or a nightly run: what it selects, how far it has queued, its state.
+             "CREATE TABLE batches (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, "
+             "job TEXT NOT NULL DEFAULT '', webhook_id INTEGER NOT NULL REFERENCES webhooks(id), "
+             "account_id INTEGER NOT NULL, selection TEXT NOT NULL, status TEXT NOT NULL, "
+             "position INTEGER NOT NULL DEFAULT 0, selected INTEGER NOT NULL DEFAULT 0, "
+             "already_delivered INTEGER NOT NULL DEFAULT 0, "
+             "change_low INTEGER, change_high INTEGER, created_by TEXT NOT NULL DEFAULT '', "
+             "created_at TEXT NOT NULL, updated_at TEXT NOT NULL, finished_at TEXT)",
+             "CREATE TABLE batch_selection (batch_id INTEGER NOT NULL REFERENCES batches(id) "
+             "ON DELETE CASCADE, contact_id INTEGER NOT NULL, PRIMARY KEY (batch_id, contact_id))",
+             "CREATE TABLE nightly_jobs (name TEXT PRIMARY KEY, watermark INTEGER, "
+             "last_batch_id INTEGER, last_success_at TEXT, updated_at TEXT NOT NULL)",
+             "ALTER TABLE deliveries ADD COLUMN batch_id INTEGER",
+             // The accounts a contact passed through before this delivery ("1001:55>2002:7"),
+             // sent as X-Dppbridge-Hops so that receivers posting on can stop loops.
+             "ALTER TABLE deliveries ADD COLUMN hops TEXT NOT NULL DEFAULT ''",
+             "CREATE INDEX deliveries_by_batch ON deliveries(batch_id, status)",
+             // A batch posts a contact once: resuming can never queue it twice.
+             "CREATE UNIQUE INDEX deliveries_once_per_batch ON deliveries(batch_id, contact_id) "
+             "WHERE batch_id IS NOT NULL",
+         }},
     };
     return all;
 }

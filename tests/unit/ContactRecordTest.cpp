@@ -174,10 +174,14 @@ BOOST_AUTO_TEST_CASE(json_fields_assigned_by_the_store_are_refused) {
     }
 }
 
-BOOST_AUTO_TEST_CASE(json_payments_are_not_supported_yet) {
-    const RecordError error = recordErrorOf([&] { parseContactJsonText(R"({"payments": []})"); });
+BOOST_AUTO_TEST_CASE(json_payments_are_kept_for_the_importer) {
+    const ContactRecord record =
+        parseContactJsonText(R"({"payments": [{"id": 9, "status": "returned"}]})");
+    BOOST_REQUIRE(record.payments);
+    BOOST_TEST(record.payments->size() == 1u);
+    const RecordError error = recordErrorOf([&] { parseContactJsonText(R"({"payments": {}})"); });
     BOOST_TEST(error.field() == "payments");
-    BOOST_TEST(contains(error.what(), "'payments' is not supported yet"), error.what());
+    BOOST_TEST(contains(error.what(), "must be a JSON array"), error.what());
 }
 
 BOOST_AUTO_TEST_CASE(json_plan_documents_and_budget_are_kept_for_their_libraries) {

@@ -1,0 +1,355 @@
+#include "bridge/activation/BatchStore.h"
+
+#include "bridge/Clock.h"
+#include "bridge/InputError.h"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/Nullable.h>
+
+#include <charconv>
+
+using namespace Poco::Data::Keywords;
+
+namespace dpp::bridge {
+
+namespace {
+
+const char* kBatchColumns = "SELECT id, kind, job, webhook_id, selection, status, position, "
+                            "selected, created_by, created_at, updated_at, finished_at "
+                            "FROM batches ";
+
+std::vector<Batch> readBatches(Poco::Data::Statement& select) {
+    select.execute();
+    Poco::Data::RecordSet rows(select);
+    std::vector<Batch> batches;
+    for (std::size_t i = 0; i < rows.rowCount(); ++i) {
+        Batch batch;
+        batch.id = rows.value(0, i).convert<std::int64_t>();
+        batch.kind = rows.value(1, i).convert<std::string>();
+        batch.job = rows.value(2, i).convert<std::string>();
+        batch.webhookId = rows.value(3, i).convert<std::int64_t>();
+        batch.selection = ContactSelection::fromJson(rows.value(4, i).convert<std::string>());
+        batch.status = rows.value(5, i).convert<std::string>();
+        batch.position = rows.value(6, i).convert<std::int64_t>();
+        batch.selected = rows.value(7, i).convert<std::int64_t>();
+        batch.createdBy = rows.value(8, i).convert<std::string>();
+        batch.createdAt = rows.value(9, i).convert<std::string>();
+        batch.updatedAt = rows.value(10, i).convert<std::string>();
+        if (!rows.value(11, i).isEmpty())
+            batch.finishedAt = rows.value(11, i).convert<std::string>();
+        batches.push_back(std::move(batch));
+    }
+    return batches;
+}
+
+std::optional<Batch> loadBatch(Poco::Data::Session& session, std::int64_t id) {
+    Poco::Data::Statement select(session);
+    select << std::string(kBatchColumns) + "WHERE id = ?", bind(id);
+    auto found = readBatches(select);
+    if (found.empty())
+        return std::nullopt;
+    return found.front();
+}
+
+std::int64_t countIn(Poco::Data::Session& session, const ContactSelection& selection,
+                     std::int64_t batchId) {
+    std::vector<SqlValue> values;
+    std::string condition = selection.condition(batchId, values);
+    Poco::Data::Statement select(session);
+    std::int64_t count = 0;
+    select << "SELECT COUNT(*) FROM contacts WHERE " + condition;
+    for (const SqlValue& value : values)
+        std::visit([&](const auto& bound) { select, bind(bound); }, value);
+    select, into(count);
+    select.execute();
+    return count;
+}
+
+// Reads ids separated by commas, spaces or line breaks; names the line of a bad one.
+void insertSelectedIds(Poco::Data::Session& session, std::int64_t batchId, std::istream& in) {
+    std::vector<std::int64_t> batchIds, contactIds;
+    auto flush = [&] {
+        if (contactIds.empty())
+            return;
+        session << "INSERT INTO batch_selection (batch_id, contact_id) VALUES (?, ?) "
+                   "ON CONFLICT DO NOTHING",
+            use(batchIds), use(contactIds), now;
+        batchIds.clear();
+        contactIds.clear();
+    };
+    std::string line;
+    std::size_t lineNumber = 0;
+    while (std::getline(in, line)) {
+        ++lineNumber;
+        std::size_t at = 0;
+        while (at < line.size()) {
+            std::size_t end = line.find_first_of(", \t\r", at);
+            if (end == std::string::npos)
+                end = line.size();
+            std::string_view word(line.data() + at, end - at);
+            at = end + 1;
+            if (word.empty())
+                continue;
+            std::int64_t id = 0;
+            auto [stop, error] = std::from_chars(word.data(), word.data() + word.size(), id);
+            if (error != std::errc() || stop != word.data() + word.size() || id <= 0)
+                throw InputError("line " + std::to_string(lineNumber) + ": '" + std::string(word) +
+                                 "' is not a contact id");
+            batchIds.push_back(batchId);
+            contactIds.push_back(id);
+            if (contactIds.size() >= 10000)
+                flush();
+        }
+    }
+    flush();
+}
+
+} // namespace
+
+Batch BatchStore::create(const std::string& kind, const std::string& job, std::int64_t webhookId,
+                         ContactSelection selection, const std::string& createdBy,
+                         std::istream* ids) {
+    Batch batch;
+    batch.kind = kind;
+    batch.job = job;
+    batch.webhookId = webhookId;
+    selection.selectedIds = ids != nullptr;
+    batch.selection = selection;
+    batch.status = "queueing";
+    batch.createdBy = createdBy;
+    batch.createdAt = batch.updatedAt = nowText();
+    database_.write([&](Poco::Data::Session& session) {
+        std::string json = batch.selection.toJson();
+        session << "INSERT INTO batches (kind, job, webhook_id, account_id, selection, status, "
+                   "created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                   "RETURNING id",
+            useRef(batch.kind), useRef(batch.job), use(batch.webhookId),
+            use(batch.selection.accountId), use(json), useRef(batch.status),
+            useRef(batch.createdBy), useRef(batch.createdAt), useRef(batch.updatedAt),
+            into(batch.id), now;
+        if (ids) {
+            insertSelectedIds(session, batch.id, *ids);
+            std::vector<std::int64_t> strangers;
+            std::int64_t strangerCount = 0;
+            std::int64_t account = batch.selection.accountId;
+            const char* missing = "FROM batch_selection s WHERE s.batch_id = ? AND NOT EXISTS "
+                                  "(SELECT 1 FROM contacts c WHERE c.id = s.contact_id AND "
+                                  "c.account_id = ?)";
+            session << std::string("SELECT COUNT(*) ") + missing, use(batch.id), use(account),
+                into(strangerCount), now;
+            if (strangerCount > 0) {
+                session << std::string("SELECT s.contact_id ") + missing +
+                               " ORDER BY s.contact_id LIMIT 10",
+                    use(batch.id), use(account), into(strangers), now;
+                std::string list;
+                for (std::int64_t id : strangers)
+                    list += (list.empty() ? "" : ", ") + std::to_string(id);
+                throw InputError(std::to_string(strangerCount) + " selected id(s) are not " +
+                                 "contacts of account " + std::to_string(account) + ": " + list +
+                                 (strangerCount > 10 ? ", ..." : "") + "; nothing was posted");
+            }
+        }
+        batch.selected = countIn(session, batch.selection, batch.id);
+        session << "UPDATE batches SET selected = ? WHERE id = ?", use(batch.selected),
+            use(batch.id), now;
+    });
+    return batch;
+}
+
+std::optional<Batch> BatchStore::find(std::int64_t id) {
+    std::optional<Batch> result;
+    database_.read([&](Poco::Data::Session& session) { result = loadBatch(session, id); });
+    return result;
+}
+
+Batch BatchStore::require(std::int64_t id) {
+    auto batch = find(id);
+    if (!batch)
+        throw NotFound("batch " + std::to_string(id) + " does not exist (see: masspost list)");
+    return *batch;
+}
+
+std::vector<Batch> BatchStore::list(std::size_t limit) {
+    std::vector<Batch> result;
+    database_.read([&](Poco::Data::Session& session) {
+        Poco::Data::Statement select(session);
+        select << std::string(kBatchColumns) + "ORDER BY id DESC LIMIT ?", bind(limit);
+        result = readBatches(select);
+    });
+    return result;
+}
+
+BatchProgress BatchStore::progress(const Batch& batch) {
+    BatchProgress progress;
+    progress.selected = batch.selected;
+    database_.read([&](Poco::Data::Session& session) {
+        std::vector<std::string> statuses;
+        std::vector<std::int64_t> counts;
+        std::int64_t id = batch.id;
+        session << "SELECT status, COUNT(*) FROM deliveries WHERE batch_id = ? GROUP BY status",
+            use(id), into(statuses), into(counts), now;
+        for (std::size_t i = 0; i < statuses.size(); ++i) {
+            progress.queuedSoFar += counts[i];
+            if (statuses[i] == "delivered")
+                progress.delivered = counts[i];
+            else if (statuses[i] == "failed")
+                progress.failed = counts[i];
+            else if (statuses[i] == "dead")
+                progress.dead = counts[i];
+            else if (statuses[i] == "cancelled")
+                progress.cancelled = counts[i];
+            else
+                progress.pending += counts[i];
+        }
+        session << "SELECT already_delivered FROM batches WHERE id = ?", use(id),
+            into(progress.alreadyDelivered), now;
+    });
+    return progress;
+}
+
+std::int64_t BatchStore::count(const ContactSelection& selection, std::int64_t batchId) {
+    std::int64_t result = 0;
+    database_.read(
+        [&](Poco::Data::Session& session) { result = countIn(session, selection, batchId); });
+    return result;
+}
+
+std::optional<mapping::Contact> BatchStore::contactAt(const ContactSelection& selection,
+                                                      std::int64_t position, std::int64_t batchId) {
+    std::optional<mapping::Contact> result;
+    if (position < 1)
+        return result;
+    database_.read([&](Poco::Data::Session& session) {
+        std::vector<SqlValue> values;
+        std::string condition = selection.condition(batchId, values);
+        auto found = ContactStore::select(session, condition, values, 0, 1,
+                                          static_cast<std::size_t>(position - 1));
+        if (!found.empty())
+            result = std::move(found.front());
+    });
+    return result;
+}
+
+std::size_t BatchStore::queueNextPage(std::int64_t batchId, PreparedWebhook& webhook,
+                                      std::size_t pageSize, std::int64_t nowMs) {
+    std::size_t queued = 0;
+    database_.write([&](Poco::Data::Session& session) {
+        auto batch = loadBatch(session, batchId);
+        if (!batch || batch->status != "queueing")
+            return;
+        std::vector<SqlValue> values;
+        std::string condition = batch->selection.condition(batchId, values);
+        auto contacts = ContactStore::select(session, condition, values, batch->position, pageSize);
+        std::string updatedAt = formatTime(nowMs);
+        if (contacts.empty()) {
+            session << "UPDATE batches SET status = 'delivering', updated_at = ? WHERE id = ?",
+                use(updatedAt), use(batchId), now;
+            return;
+        }
+        std::string origin =
+            batch->kind == "nightly"
+                ? "nightly job " + batch->job + " (batch " + std::to_string(batchId) + ")"
+                : "masspost " + std::to_string(batchId) + " by " + batch->createdBy;
+        auto deliveries = webhook.deliveries(session, contacts, origin, nowMs);
+        std::int64_t alreadyDelivered = 0;
+        for (std::size_t i = 0; i < contacts.size(); ++i) {
+            NewDelivery& delivery = deliveries[i];
+            delivery.batchId = batchId;
+            if (batch->kind != "nightly") {
+                delivery.idempotencyKey =
+                    "mp_" + std::to_string(batchId) + "_" + std::to_string(contacts[i].id);
+                DeliveryStore::insert(session, delivery, nowMs);
+                continue;
+            }
+            // A nightly run posts a contact's change once, whichever run posts it: the key is
+            // the job, the contact and its change number.
+            std::int64_t change = 0;
+            session << "SELECT change_seq FROM contacts WHERE id = ?", bind(contacts[i].id),
+                into(change), now;
+            delivery.idempotencyKey = "nj_" + batch->job + "_" + std::to_string(contacts[i].id) +
+                                      "_" + std::to_string(change);
+            std::vector<std::int64_t> existing;
+            std::vector<std::string> statuses;
+            session << "SELECT id, status FROM deliveries WHERE idempotency_key = ?",
+                bind(delivery.idempotencyKey), into(existing), into(statuses), now;
+            if (existing.empty()) {
+                DeliveryStore::insert(session, delivery, nowMs);
+            } else if (statuses.front() == "delivered") {
+                ++alreadyDelivered;
+            } else {
+                session << "UPDATE deliveries SET batch_id = ?, status = CASE WHEN status IN "
+                           "('failed', 'dead', 'cancelled') THEN 'queued' ELSE status END, "
+                           "next_attempt_ms = CASE WHEN status IN ('failed', 'dead', "
+                           "'cancelled') THEN ? ELSE next_attempt_ms END, updated_at = ? "
+                           "WHERE id = ?",
+                    use(batchId), use(nowMs), use(updatedAt), use(existing.front()), now;
+            }
+        }
+        std::int64_t position = contacts.back().id;
+        session << "UPDATE batches SET position = ?, already_delivered = already_delivered + ?, "
+                   "updated_at = ? WHERE id = ?",
+            use(position), use(alreadyDelivered), use(updatedAt), use(batchId), now;
+        queued = contacts.size();
+    });
+    return queued;
+}
+
+void BatchStore::cancel(std::int64_t id, const std::string& actor) {
+    database_.write([&](Poco::Data::Session& session) {
+        auto batch = loadBatch(session, id);
+        if (!batch)
+            throw NotFound("batch " + std::to_string(id) + " does not exist");
+        if (batch->status == "finished")
+            throw InputError("batch " + std::to_string(id) + " has finished; nothing to cancel");
+        std::string updatedAt = nowText();
+        std::string by = "cancelled by " + actor;
+        session << "UPDATE batches SET status = 'cancelled', updated_at = ? WHERE id = ?",
+            use(updatedAt), use(id), now;
+        session << "UPDATE deliveries SET status = 'cancelled', last_error = ?, updated_at = ? "
+                   "WHERE batch_id = ? AND status = 'queued'",
+            use(by), use(updatedAt), use(id), now;
+    });
+}
+
+Batch BatchStore::resume(std::int64_t id, const std::string& actor) {
+    database_.write([&](Poco::Data::Session& session) {
+        auto batch = loadBatch(session, id);
+        if (!batch)
+            throw NotFound("batch " + std::to_string(id) + " does not exist");
+        if (batch->status == "finished")
+            throw InputError("batch " + std::to_string(id) + " has finished; nothing to resume");
+        std::string updatedAt = nowText();
+        std::int64_t nowMs = SystemClock().nowMs();
+        std::string by = "resumed by " + actor;
+        session << "UPDATE batches SET status = 'queueing', updated_at = ? WHERE id = ?",
+            use(updatedAt), use(id), now;
+        session << "UPDATE deliveries SET status = 'queued', next_attempt_ms = ?, "
+                   "last_error = ?, updated_at = ? WHERE batch_id = ? AND status = 'cancelled'",
+            use(nowMs), use(by), use(updatedAt), use(id), now;
+    });
+    return require(id);
+}
+
+void BatchStore::markFinished(std::int64_t id) {
+    database_.write([&](Poco::Data::Session& session) {
+        std::string at = nowText();
+        session << "UPDATE batches SET status = 'finished', finished_at = ?, updated_at = ? "
+                   "WHERE id = ? AND status <> 'cancelled'",
+            use(at), use(at), use(id), now;
+    });
+}
+
+void BatchStore::discard(std::int64_t id) {
+    database_.write([&](Poco::Data::Session& session) {
+        int deliveries = 0;
+        session << "SELECT COUNT(*) FROM deliveries WHERE batch_id = ?", use(id), into(deliveries),
+            now;
+        if (deliveries)
+            throw StoreError("batch " + std::to_string(id) + " has deliveries; it is kept");
+        session << "DELETE FROM batch_selection WHERE batch_id = ?", use(id), now;
+        session << "DELETE FROM batches WHERE id = ?", use(id), now;
+    });
+}
+
+} // namespace dpp::bridge

@@ -1,0 +1,81 @@
+#pragma once
+// Mass posts and nightly runs as batches in the store: what they select, how far they have
+// queued (the last contact id queued), and their state: queueing, delivering, finished or
+// cancelled. A page of contacts is queued in one transaction with the batch's position, and
+// the outbox takes a contact once per batch, so a resumed batch never posts a contact twice.
+// Thread-safe through Database. Throws InputError / NotFound for what the user named wrong.
+#include "bridge/activation/ContactSelection.h"
+#include "bridge/outbox/PreparedWebhook.h"
+
+#include <istream>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dpp::bridge {
+
+struct Batch {
+    std::int64_t id = 0;
+    std::string kind; // masspost | nightly
+    std::string job;  // the nightly job's name
+    std::int64_t webhookId = 0;
+    ContactSelection selection;
+    std::string status;        // queueing | delivering | finished | cancelled
+    std::int64_t position = 0; // contacts with ids up to this one are queued
+    std::int64_t selected = 0; // contacts the selection held when the batch was made
+    std::string createdBy;
+    std::string createdAt;
+    std::string updatedAt;
+    std::string finishedAt;
+};
+
+struct BatchProgress {
+    std::int64_t selected = 0;
+    std::int64_t queuedSoFar = 0; // deliveries the batch has made
+    std::int64_t delivered = 0;
+    std::int64_t failed = 0;
+    std::int64_t dead = 0;
+    std::int64_t cancelled = 0;
+    std::int64_t pending = 0;          // queued or sending
+    std::int64_t alreadyDelivered = 0; // nightly: the same change delivered by an earlier run
+    std::int64_t done() const { return delivered + failed + dead + alreadyDelivered; }
+};
+
+class BatchStore {
+public:
+    explicit BatchStore(Database& database) : database_(database) {}
+
+    // Creates a batch; with ids (one id per line or comma-separated), they are the selection,
+    // and every one must be a contact of the account (InputError lists those that are not).
+    Batch create(const std::string& kind, const std::string& job, std::int64_t webhookId,
+                 ContactSelection selection, const std::string& createdBy,
+                 std::istream* ids = nullptr);
+    std::optional<Batch> find(std::int64_t id);
+    Batch require(std::int64_t id);
+    std::vector<Batch> list(std::size_t limit);
+    BatchProgress progress(const Batch& batch);
+
+    // How many contacts the selection holds now, and the one at a 1-based position.
+    std::int64_t count(const ContactSelection& selection, std::int64_t batchId = 0);
+    std::optional<mapping::Contact> contactAt(const ContactSelection& selection,
+                                              std::int64_t position, std::int64_t batchId = 0);
+
+    // Queues the next page of up to pageSize contacts (one transaction). Returns how many it
+    // queued; 0 when the batch is fully queued (it is then delivering) or no longer queueing
+    // (cancelled elsewhere).
+    std::size_t queueNextPage(std::int64_t batchId, PreparedWebhook& webhook, std::size_t pageSize,
+                              std::int64_t nowMs);
+
+    // Stops a batch: its queued deliveries become cancelled (in-flight ones finish).
+    void cancel(std::int64_t id, const std::string& actor);
+    // Takes a cancelled or interrupted batch up again: cancelled deliveries are queued again.
+    Batch resume(std::int64_t id, const std::string& actor);
+    void markFinished(std::int64_t id);
+    // Deletes a batch that queued nothing (a preview's selection of ids).
+    void discard(std::int64_t id);
+
+private:
+    Database& database_;
+};
+
+} // namespace dpp::bridge

@@ -1,0 +1,28 @@
+#pragma once
+// Changes to contacts made from outside the import and the data sources (`contact update`,
+// `payment add`, `payment set`, `event emit`), each in one transaction with the events it
+// raises and the deliveries their triggers queue. Thread-safe through Database.
+// Throws InputError / NotFound for what the user named wrong; nothing is changed then.
+#include "bridge/activation/EventRaiser.h"
+#include "bridge/store/ContactStore.h"
+#include "bridge/store/PaymentStore.h"
+
+namespace dpp::bridge {
+
+struct Activity {
+    std::vector<std::pair<std::string, EventOutcome>> events; // event name, outcome
+    std::size_t deliveriesQueued = 0;
+};
+
+ContactUpdate updateContact(Database& database, std::int64_t contactId,
+                            const ContactChanges& changes, const std::string& actor,
+                            Activity& activity);
+Payment addPayment(Database& database, Payment payment, const std::string& actor,
+                   Activity& activity);
+// Returns the status the payment had.
+std::string setPaymentStatus(Database& database, std::int64_t paymentId, const std::string& status,
+                             const std::string& actor, Activity& activity);
+EventOutcome emitEvent(Database& database, const std::string& name, std::int64_t contactId,
+                       const std::string& externalKey, const std::string& actor);
+
+} // namespace dpp::bridge

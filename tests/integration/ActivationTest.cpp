@@ -1,0 +1,296 @@
+// Activation against a real SQLite file and a real receiver on loopback: triggers fire once
+// per event under concurrent changes, external events with a key fire once, payment events,
+// mass posts deliver each contact once (also after cancel and resume), nightly runs post only
+// what changed since the last successful run.
+#include "bridge/InputError.h"
+#include "bridge/activation/BatchRunner.h"
+#include "bridge/activation/ContactActivity.h"
+#include "bridge/activation/NightlyJobs.h"
+#include "bridge/activation/TriggerStore.h"
+#include "bridge/outbox/DeliveryWorkers.h"
+#include "bridge/store/ContactStore.h"
+#include "bridge/store/WebhookStore.h"
+#include "mapping/WebhookJson.h"
+#include "support/RecordingServer.h"
+#include "support/TempDir.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <set>
+#include <thread>
+
+using namespace dpp::bridge;
+using namespace std::chrono_literals;
+using dpp::mapping::SystemField;
+using dpp::testing::RecordingServer;
+using dpp::testing::ScriptedResponse;
+using dpp::testing::TempDir;
+
+namespace {
+
+struct ActivationFixture {
+    TempDir dir;
+    Config config;
+    std::unique_ptr<Database> database;
+    RecordingServer receiver;
+    std::int64_t webhookId = 0;
+
+    ActivationFixture() {
+        config.allowPrivateDestinations = true;
+        config.connectTimeout = 2000ms;
+        config.responseTimeout = 2000ms;
+        config.retrySchedule = {1s};
+        config.retryJitter = 0;
+        config.deliveryWorkers = 4;
+        database = std::make_unique<Database>(dir.storeUri());
+        database->migrate();
+        ContactStore(*database).addAccount(1001, "Source");
+        receiver.setDefaultResponse(ScriptedResponse::ok("Success"));
+        auto definition = dpp::mapping::parseWebhookDefinition(
+            R"({"title": "T", "account": 1001, "url": ")" + receiver.url("/post/in/") +
+            R"(", "success": {"body_contains": "Success"},
+                "pairs": [{"key": "id", "field": "ID"}, {"key": "status", "field": "STATUS"}]})");
+        WebhookStore(*database).save(definition);
+        webhookId = definition.id;
+    }
+
+    std::vector<std::int64_t> addContacts(int count, const std::string& status = "New") {
+        std::vector<std::int64_t> ids;
+        database->write([&](Poco::Data::Session& session) {
+            for (int i = 0; i < count; ++i) {
+                dpp::mapping::Contact contact;
+                contact.accountId = 1001;
+                contact.set(SystemField::FirstName, "Contact " + std::to_string(i));
+                contact.set(SystemField::Status, status);
+                ids.push_back(ContactStore::insert(session, contact));
+            }
+        });
+        return ids;
+    }
+
+    std::int64_t count(const std::string& sql) {
+        std::int64_t result = 0;
+        database->read([&](Poco::Data::Session& session) {
+            session << sql, Poco::Data::Keywords::into(result), Poco::Data::Keywords::now;
+        });
+        return result;
+    }
+
+    // Contact ids the receiver got, with how many distinct Idempotency-Keys each came with.
+    std::map<std::string, std::set<std::string>> receivedByContact() const {
+        std::map<std::string, std::set<std::string>> byContact;
+        for (const auto& request : receiver.requests()) {
+            std::string body = request.body;
+            std::string id = body.substr(3, body.find('&') - 3);
+            byContact[id].insert(request.header("Idempotency-Key").value_or(""));
+        }
+        return byContact;
+    }
+
+    BatchRunResult runBatch(std::int64_t batchId, std::size_t pageSize = 100) {
+        SystemClock clock;
+        BatchRunner runner(config, *database, clock);
+        BatchRunOptions options;
+        options.pageSize = pageSize;
+        options.maxWait = 60s;
+        options.reportEvery = 50ms;
+        return runner.run(
+            batchId, options,
+            [](std::chrono::milliseconds wait) {
+                std::this_thread::sleep_for(std::min(wait, std::chrono::milliseconds(20)));
+                return false;
+            },
+            [](const Batch&, const BatchProgress&, std::int64_t, bool) {});
+    }
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(activation, ActivationFixture)
+
+BOOST_AUTO_TEST_CASE(a_status_trigger_fires_once_per_change_under_concurrent_updates) {
+    auto ids = addContacts(2);
+    TriggerStore(*database).add("contact.status_changed", webhookId, std::nullopt, std::nullopt,
+                                "test");
+    constexpr int kThreads = 6, kUpdates = 20;
+    std::vector<std::thread> threads;
+    std::atomic<int> changed{0};
+    for (int t = 0; t < kThreads; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < kUpdates; ++i) {
+                Activity activity;
+                // Two threads share each value, so some updates change nothing.
+                ContactChanges changes = parseContactChanges(
+                    {"status=S" + std::to_string(t / 2) + "-" + std::to_string(i)});
+                auto update = updateContact(*database, ids[static_cast<std::size_t>(t % 2)],
+                                            changes, "thread", activity);
+                if (!update.changed.empty())
+                    changed++;
+            }
+        });
+    for (auto& thread : threads)
+        thread.join();
+    BOOST_TEST(changed.load() > 0);
+    BOOST_TEST(count("SELECT COUNT(*) FROM deliveries") == changed.load());
+    BOOST_TEST(count("SELECT COUNT(DISTINCT idempotency_key) FROM deliveries") == changed.load());
+    BOOST_TEST(count("SELECT COUNT(*) FROM trigger_firings WHERE outcome = 'queued'") ==
+               changed.load());
+}
+
+BOOST_AUTO_TEST_CASE(a_condition_decides_and_the_log_says_why) {
+    auto ids = addContacts(1);
+    auto trigger =
+        TriggerStore(*database).add("contact.updated", webhookId, std::nullopt,
+                                    FieldCondition::parse("STATUS=Returned", "when"), "test");
+    Activity activity;
+    updateContact(*database, ids[0], parseContactChanges({"email=a@b.c"}), "t", activity);
+    updateContact(*database, ids[0], parseContactChanges({"status=Returned"}), "t", activity);
+    auto log = TriggerStore(*database).firings(trigger.id, std::nullopt, 10);
+    BOOST_REQUIRE_EQUAL(log.size(), 2u);
+    BOOST_TEST(log[0].outcome == "queued");
+    BOOST_TEST(log[0].deliveryId.has_value());
+    BOOST_TEST(log[1].outcome == "skipped: STATUS is 'New', not 'Returned'");
+    BOOST_TEST(count("SELECT COUNT(*) FROM deliveries") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(an_emitted_event_with_a_key_fires_once_even_when_emitted_concurrently) {
+    auto ids = addContacts(1);
+    TriggerStore(*database).add("custom.call_done", webhookId, std::nullopt, std::nullopt, "t");
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 5; ++i)
+                emitEvent(*database, "custom.call_done", ids[0], "call-" + std::to_string(i), "t");
+        });
+    for (auto& thread : threads)
+        thread.join();
+    BOOST_TEST(count("SELECT COUNT(*) FROM events") == 5);
+    BOOST_TEST(count("SELECT COUNT(*) FROM deliveries") == 5);
+    BOOST_CHECK_THROW(emitEvent(*database, "contact.updatd", ids[0], "", "t"), InputError);
+}
+
+BOOST_AUTO_TEST_CASE(a_returned_payment_raises_payment_returned_once) {
+    auto ids = addContacts(1);
+    auto trigger =
+        TriggerStore(*database).add("payment.returned", webhookId, std::nullopt, std::nullopt, "t");
+    Activity activity;
+    BOOST_CHECK_THROW(addPayment(*database, paymentFrom("2026-11-01", "1", "", "p"), "t", activity),
+                      NotFound); // contact 0
+    Payment payment = paymentFrom("2026-11-01", "312.50", "pending", "p");
+    payment.contactId = ids[0];
+    payment = addPayment(*database, payment, "t", activity);
+    BOOST_TEST(activity.deliveriesQueued == 0u);
+    setPaymentStatus(*database, payment.id, "returned", "t", activity);
+    BOOST_TEST(activity.deliveriesQueued == 1u);
+    setPaymentStatus(*database, payment.id, "nsf", "t", activity); // the same event: nothing new
+    BOOST_TEST(activity.deliveriesQueued == 0u);
+    auto log = TriggerStore(*database).firings(trigger.id, std::nullopt, 10);
+    BOOST_REQUIRE_EQUAL(log.size(), 1u);
+    BOOST_TEST(log[0].subject == "payment " + std::to_string(payment.id) + " pending -> returned");
+    BOOST_CHECK_THROW(paymentStatus("bounced", "--status"), InputError);
+}
+
+BOOST_AUTO_TEST_CASE(a_mass_post_delivers_every_selected_contact_once) {
+    auto ids = addContacts(1200);
+    addContacts(50, "Dropped");
+    BatchStore batches(*database);
+    ContactSelection selection;
+    selection.accountId = 1001;
+    selection.where.push_back(FieldCondition::parse("status=New", "where"));
+    Batch batch = batches.create("masspost", "", webhookId, selection, "test");
+    BOOST_TEST(batch.selected == 1200);
+    BatchRunResult result = runBatch(batch.id);
+    BOOST_TEST(result.succeeded());
+    BOOST_TEST(result.progress.delivered == 1200);
+    auto received = receivedByContact();
+    BOOST_TEST(received.size() == 1200u);
+    for (const auto& [contact, keys] : received)
+        BOOST_TEST(keys.size() == 1u, "contact " << contact);
+    BOOST_TEST(receiver.requestCount() == 1200u);
+}
+
+BOOST_AUTO_TEST_CASE(a_cancelled_mass_post_resumes_without_posting_anyone_twice) {
+    auto ids = addContacts(600);
+    BatchStore batches(*database);
+    ContactSelection selection;
+    selection.accountId = 1001;
+    std::istringstream chosen("1\n2,3\n" + std::to_string(ids[599]) + "\n");
+    BOOST_CHECK_THROW(batches.create("masspost", "", webhookId, selection, "t",
+                                     std::make_unique<std::istringstream>("1,999999").get()),
+                      InputError);
+    Batch few = batches.create("masspost", "", webhookId, selection, "t", &chosen);
+    BOOST_TEST(few.selected == 4);
+
+    Batch batch = batches.create("masspost", "", webhookId, selection, "test");
+    PreparedWebhook prepared(*database, WebhookStore(*database).require(webhookId));
+    std::int64_t now = SystemClock().nowMs();
+    BOOST_TEST(batches.queueNextPage(batch.id, prepared, 100, now) == 100u);
+    BOOST_TEST(batches.queueNextPage(batch.id, prepared, 100, now) == 100u);
+    batches.cancel(batch.id, "test");
+    BOOST_TEST(batches.queueNextPage(batch.id, prepared, 100, now) == 0u);
+    BOOST_TEST(batches.progress(batches.require(batch.id)).cancelled == 200);
+    // Deliver what else is due: nothing of the cancelled batch goes out.
+    DeliveryWorkers(config, *database, SystemClock(), "t").drain();
+    BOOST_TEST(receiver.requestCount() == 0u);
+
+    batches.resume(batch.id, "test");
+    BatchRunResult result = runBatch(batch.id);
+    BOOST_TEST(result.succeeded());
+    BOOST_TEST(result.progress.delivered == 600);
+    auto received = receivedByContact();
+    BOOST_TEST(received.size() == 600u);
+    BOOST_TEST(receiver.requestCount() == 600u);
+    BOOST_CHECK_THROW(batches.resume(batch.id, "test"), InputError); // finished
+}
+
+BOOST_AUTO_TEST_CASE(a_second_nightly_run_posts_only_the_new_changes) {
+    auto ids = addContacts(300);
+    NightlyJobs jobs(*database);
+    ContactSelection selection;
+    selection.accountId = 1001;
+    Batch first = jobs.start("sync", webhookId, selection, "cron");
+    BOOST_TEST(first.selected == 300);
+    BOOST_TEST(runBatch(first.id).succeeded());
+    jobs.succeeded("sync", BatchStore(*database).require(first.id));
+
+    Activity activity;
+    for (int i : {5, 17, 250})
+        updateContact(*database, ids[static_cast<std::size_t>(i)],
+                      parseContactChanges({"status=Enrolled"}), "t", activity);
+    auto added = addContacts(2);
+    Batch second = jobs.start("sync", webhookId, selection, "cron");
+    BOOST_TEST(second.selected == 5);
+    BOOST_TEST(runBatch(second.id).succeeded());
+    jobs.succeeded("sync", BatchStore(*database).require(second.id));
+    BOOST_TEST(receiver.requestCount() == 305u);
+
+    Batch third = jobs.start("sync", webhookId, selection, "cron");
+    BOOST_TEST(third.selected == 0);
+    // Another job name has its own watermark: it posts everything.
+    BOOST_TEST(jobs.start("other", webhookId, selection, "cron").selected == 302);
+}
+
+BOOST_AUTO_TEST_CASE(
+    a_failed_nightly_run_keeps_its_watermark_and_the_rerun_posts_each_change_once) {
+    addContacts(20);
+    receiver.setDefaultResponse(ScriptedResponse::withStatus(400, "no"));
+    NightlyJobs jobs(*database);
+    ContactSelection selection;
+    selection.accountId = 1001;
+    Batch first = jobs.start("sync", webhookId, selection, "cron");
+    BatchRunResult failed = runBatch(first.id);
+    BOOST_TEST(!failed.succeeded());
+    BOOST_TEST(failed.progress.failed == 20);
+    receiver.setDefaultResponse(ScriptedResponse::ok("Success"));
+    Batch again = jobs.start("sync", webhookId, selection, "cron");
+    BOOST_TEST(again.selected == 20);
+    BatchRunResult result = runBatch(again.id);
+    BOOST_TEST(result.succeeded());
+    BOOST_TEST(result.progress.delivered == 20);
+    // The same deliveries went again (same keys): the receiver can drop repeats.
+    auto received = receivedByContact();
+    for (const auto& [contact, keys] : received)
+        BOOST_TEST(keys.size() == 1u, "contact " << contact);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
