@@ -28,7 +28,42 @@ public:
             .claim(id_, limit, owner_.clock_.nowMs(), owner_.leaseMs_, onlyId);
     }
 
+    // Sends and records one delivery.
     AttemptOutcome deliver(const ClaimedDelivery& delivery) {
+        std::vector<AttemptOutcome> outcomes{attempt(delivery)};
+        record(outcomes);
+        return outcomes.front();
+    }
+
+    // Records attempts made with attempt(), all in one transaction (one commit per batch).
+    void record(std::vector<AttemptOutcome>& outcomes) {
+        if (outcomes.empty())
+            return;
+        std::vector<std::pair<std::int64_t, AttemptResult>> results;
+        for (const AttemptOutcome& outcome : outcomes)
+            results.emplace_back(outcome.deliveryId, outcome.result);
+        std::vector<bool> recorded =
+            DeliveryStore(owner_.database_)
+                .finishAll(results, id_, owner_.clock_.nowMs(), owner_.pausePolicy_);
+        for (std::size_t i = 0; i < outcomes.size(); ++i) {
+            AttemptOutcome& outcome = outcomes[i];
+            outcome.recorded = recorded[i];
+            const AttemptResult& result = outcome.result;
+            if (!outcome.recorded)
+                logWarning("delivery " + std::to_string(outcome.deliveryId) +
+                           ": lease lost to another worker; this attempt's result was dropped");
+            else if (result.status != "delivered")
+                logInfo("delivery " + std::to_string(outcome.deliveryId) + " attempt " +
+                        std::to_string(outcome.attemptNumber) + ": " + result.status +
+                        (result.nextAttemptMs
+                             ? " (next at " + formatTime(*result.nextAttemptMs) + ")"
+                             : "") +
+                        ": " + result.attempt.error);
+        }
+    }
+
+    // Sends one delivery and judges the answer; the caller records it.
+    AttemptOutcome attempt(const ClaimedDelivery& delivery) {
         AttemptOutcome outcome;
         outcome.deliveryId = delivery.id;
         AttemptResult& result = outcome.result;
@@ -68,17 +103,7 @@ public:
         } else {
             result.attempt.outcome = result.status = "failed";
         }
-        outcome.recorded = DeliveryStore(owner_.database_)
-                               .finish(delivery.id, id_, result, now, owner_.pausePolicy_);
-        if (!outcome.recorded)
-            logWarning("delivery " + std::to_string(delivery.id) +
-                       ": lease lost to another worker; this attempt's result was dropped");
-        else if (result.status != "delivered")
-            logInfo("delivery " + std::to_string(delivery.id) + " attempt " +
-                    std::to_string(attemptsMade) + ": " + result.status +
-                    (result.nextAttemptMs ? " (next at " + formatTime(*result.nextAttemptMs) + ")"
-                                          : "") +
-                    ": " + sent.error);
+        outcome.attemptNumber = attemptsMade;
         return outcome;
     }
 
@@ -147,17 +172,24 @@ void DeliveryWorkers::run(std::size_t index) {
         } catch (const std::exception& error) {
             logError("delivery worker " + worker.id() + ": cannot claim: " + error.what());
         }
+        // Send the claimed batch, then record every attempt in one transaction.
+        std::vector<AttemptOutcome> outcomes;
         for (std::size_t i = 0; i < claimed.size(); ++i) {
-            bool stopping = threads_.stopping();
             try {
-                if (stopping)
+                if (threads_.stopping())
                     DeliveryStore(database_).release(claimed[i].id, worker.id());
                 else
-                    worker.deliver(claimed[i]);
+                    outcomes.push_back(worker.attempt(claimed[i]));
             } catch (const std::exception& error) {
                 // The lease expires and another worker (or this one) tries again.
                 logError("delivery " + std::to_string(claimed[i].id) + ": " + error.what());
             }
+        }
+        try {
+            worker.record(outcomes);
+        } catch (const std::exception& error) {
+            logError("delivery worker " + worker.id() +
+                     ": cannot record attempts: " + error.what());
         }
         if (!claimed.empty())
             continue;
@@ -196,8 +228,12 @@ DrainSummary DeliveryWorkers::drain() {
         auto claimed = worker.claim(batch);
         if (claimed.empty())
             break;
+        std::vector<AttemptOutcome> outcomes;
         for (const auto& delivery : claimed)
-            tally(summary, worker.deliver(delivery));
+            outcomes.push_back(worker.attempt(delivery));
+        worker.record(outcomes);
+        for (const auto& outcome : outcomes)
+            tally(summary, outcome);
     }
     summary.pending = DeliveryStore(database_).pendingCount();
     return summary;

@@ -33,6 +33,7 @@ struct AttemptOutcome {
     std::int64_t deliveryId = 0;
     AttemptResult result;
     bool recorded = false; // false when the lease had been lost to another worker
+    int attemptNumber = 0;
 };
 
 class DeliveryWorkers {

@@ -103,6 +103,9 @@ Database::Lease::~Lease() {
 }
 
 void Database::write(const std::function<void(Poco::Data::Session&)>& work) {
+    // Writers of this process queue here rather than in SQLite's busy handler, which sleeps
+    // and retries; the lock is taken before the session so that waiting writers hold none.
+    std::lock_guard writer(writeMutex_);
     Lease session = lease();
     WriteTransaction transaction(*session);
     work(*session);

@@ -57,6 +57,7 @@ public:
     Lease lease();
 
     // Runs work inside BEGIN IMMEDIATE ... COMMIT; any exception rolls back and propagates.
+    // One write at a time per process; work must not call write() again.
     void write(const std::function<void(Poco::Data::Session&)>& work);
     // Runs work on a leased session without a transaction (single reads).
     void read(const std::function<void(Poco::Data::Session&)>& work);
@@ -71,6 +72,7 @@ private:
     std::vector<std::unique_ptr<Poco::Data::Session>> idle_;
     std::mutex mutex_;
     std::condition_variable available_;
+    std::mutex writeMutex_; // one write transaction at a time in this process
 };
 
 // Rolls back on unwind unless commit() was called. Used by Database::write().

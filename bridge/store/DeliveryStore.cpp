@@ -186,39 +186,69 @@ std::vector<std::int64_t> DeliveryStore::enqueueAll(const std::vector<NewDeliver
     return ids;
 }
 
+namespace {
+
+const char* kClaimColumns = "SELECT id, idempotency_key, webhook_id, contact_id, method, wire_url, "
+                            "content_type, wire_body, destination, attempts, hops FROM deliveries ";
+
+void readClaimed(Poco::Data::Statement& select, std::vector<ClaimedDelivery>& claimed) {
+    select.execute();
+    Poco::Data::RecordSet rows(select);
+    for (std::size_t i = 0; i < rows.rowCount(); ++i) {
+        ClaimedDelivery delivery;
+        delivery.id = rows.value(0, i).convert<std::int64_t>();
+        delivery.idempotencyKey = rows.value(1, i).convert<std::string>();
+        delivery.webhookId = rows.value(2, i).convert<std::int64_t>();
+        delivery.contactId = rows.value(3, i).convert<std::int64_t>();
+        delivery.method = rows.value(4, i).convert<std::string>();
+        delivery.wireUrl = rows.value(5, i).convert<std::string>();
+        delivery.contentType = rows.value(6, i).convert<std::string>();
+        delivery.wireBody = rows.value(7, i).convert<std::string>();
+        delivery.destination = rows.value(8, i).convert<std::string>();
+        delivery.attempts = rows.value(9, i).convert<int>();
+        delivery.hops = rows.value(10, i).convert<std::string>();
+        claimed.push_back(std::move(delivery));
+    }
+}
+
+} // namespace
+
 std::vector<ClaimedDelivery> DeliveryStore::claim(const std::string& owner, std::size_t limit,
                                                   std::int64_t nowMs, std::int64_t leaseMs,
                                                   std::optional<std::int64_t> onlyId) {
     std::vector<ClaimedDelivery> claimed;
     database_.write([&](Poco::Data::Session& session) {
-        Poco::Data::Statement select(session);
         std::int64_t current = nowMs;
-        std::size_t count = limit;
-        std::int64_t only = onlyId.value_or(0);
-        select << "SELECT id, idempotency_key, webhook_id, contact_id, method, wire_url, "
-                  "content_type, wire_body, destination, attempts, hops FROM deliveries "
-                  "WHERE ((status = 'queued' AND next_attempt_ms <= ?) "
-                  "OR (status = 'sending' AND lease_until_ms < ?)) AND (? = 0 OR id = ?) "
-                  "AND destination NOT IN (SELECT destination FROM destinations "
-                  "WHERE paused_until_ms > ?) "
-                  "ORDER BY next_attempt_ms, id LIMIT ?",
-            use(current), use(current), use(only), use(only), use(current), use(count);
-        select.execute();
-        Poco::Data::RecordSet rows(select);
-        for (std::size_t i = 0; i < rows.rowCount(); ++i) {
-            ClaimedDelivery delivery;
-            delivery.id = rows.value(0, i).convert<std::int64_t>();
-            delivery.idempotencyKey = rows.value(1, i).convert<std::string>();
-            delivery.webhookId = rows.value(2, i).convert<std::int64_t>();
-            delivery.contactId = rows.value(3, i).convert<std::int64_t>();
-            delivery.method = rows.value(4, i).convert<std::string>();
-            delivery.wireUrl = rows.value(5, i).convert<std::string>();
-            delivery.contentType = rows.value(6, i).convert<std::string>();
-            delivery.wireBody = rows.value(7, i).convert<std::string>();
-            delivery.destination = rows.value(8, i).convert<std::string>();
-            delivery.attempts = rows.value(9, i).convert<int>();
-            delivery.hops = rows.value(10, i).convert<std::string>();
-            claimed.push_back(std::move(delivery));
+        const char* notPaused = " AND destination NOT IN (SELECT destination FROM destinations "
+                                "WHERE paused_until_ms > ?) ";
+        if (onlyId) {
+            Poco::Data::Statement select(session);
+            std::int64_t only = *onlyId;
+            select << std::string(kClaimColumns) +
+                          "WHERE id = ? AND ((status = 'queued' AND next_attempt_ms <= ?) OR "
+                          "(status = 'sending' AND lease_until_ms < ?))" +
+                          notPaused,
+                use(only), use(current), use(current), use(current);
+            readClaimed(select, claimed);
+        } else {
+            // Expired leases first (a crashed worker's), then due work in due order: two range
+            // walks of deliveries_due, never a sort of the whole queue.
+            Poco::Data::Statement expired(session);
+            std::size_t count = limit;
+            expired << std::string(kClaimColumns) +
+                           "WHERE status = 'sending' AND lease_until_ms < ?" + notPaused +
+                           "LIMIT ?",
+                use(current), use(current), use(count);
+            readClaimed(expired, claimed);
+            if (claimed.size() < limit) {
+                Poco::Data::Statement due(session);
+                std::size_t rest = limit - claimed.size();
+                due << std::string(kClaimColumns) +
+                           "WHERE status = 'queued' AND next_attempt_ms <= ?" + notPaused +
+                           "ORDER BY next_attempt_ms LIMIT ?",
+                    use(current), use(current), use(rest);
+                readClaimed(due, claimed);
+            }
         }
         std::int64_t leaseUntil = nowMs + leaseMs;
         std::string updatedAt = formatTime(nowMs);
@@ -259,36 +289,57 @@ std::optional<ClaimedDelivery> DeliveryStore::claimed(std::int64_t id, const std
     return result;
 }
 
+namespace {
+
+bool recordAttempt(Poco::Data::Session& session, std::int64_t id, const std::string& owner,
+                   const AttemptResult& result, std::int64_t nowMs, const PausePolicy& pause) {
+    std::vector<int> attempts;
+    std::vector<std::string> destinations;
+    session << "SELECT attempts, destination FROM deliveries WHERE id = ? "
+               "AND status = 'sending' AND lease_owner = ?",
+        use(id), bind(owner), into(attempts), into(destinations), now;
+    if (attempts.empty())
+        return false;
+    AttemptRecord attempt = result.attempt;
+    attempt.attempt = attempts.front() + 1;
+    session << "INSERT INTO delivery_attempts (delivery_id, attempt, started_at, "
+               "duration_ms, status_code, outcome, error, response_excerpt) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        use(id), use(attempt.attempt), useRef(attempt.startedAt), use(attempt.durationMs),
+        use(attempt.statusCode), useRef(attempt.outcome), useRef(attempt.error),
+        useRef(attempt.responseExcerpt), now;
+    Poco::Nullable<std::int64_t> next;
+    if (result.nextAttemptMs)
+        next = *result.nextAttemptMs;
+    std::string updatedAt = formatTime(nowMs);
+    session << "UPDATE deliveries SET attempts = ?, status = ?, next_attempt_ms = ?, "
+               "lease_owner = NULL, lease_until_ms = NULL, last_error = ?, updated_at = ? "
+               "WHERE id = ?",
+        use(attempt.attempt), bind(result.status), use(next), useRef(attempt.error), use(updatedAt),
+        use(id), now;
+    updateDestination(session, destinations.front(), result, nowMs, pause);
+    return true;
+}
+
+} // namespace
+
 bool DeliveryStore::finish(std::int64_t id, const std::string& owner, const AttemptResult& result,
                            std::int64_t nowMs, const PausePolicy& pause) {
     bool recorded = false;
     database_.write([&](Poco::Data::Session& session) {
-        std::vector<int> attempts;
-        std::vector<std::string> destinations;
-        session << "SELECT attempts, destination FROM deliveries WHERE id = ? "
-                   "AND status = 'sending' AND lease_owner = ?",
-            use(id), bind(owner), into(attempts), into(destinations), now;
-        if (attempts.empty())
-            return;
-        recorded = true;
-        AttemptRecord attempt = result.attempt;
-        attempt.attempt = attempts.front() + 1;
-        session << "INSERT INTO delivery_attempts (delivery_id, attempt, started_at, "
-                   "duration_ms, status_code, outcome, error, response_excerpt) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            use(id), use(attempt.attempt), useRef(attempt.startedAt), use(attempt.durationMs),
-            use(attempt.statusCode), useRef(attempt.outcome), useRef(attempt.error),
-            useRef(attempt.responseExcerpt), now;
-        Poco::Nullable<std::int64_t> next;
-        if (result.nextAttemptMs)
-            next = *result.nextAttemptMs;
-        std::string updatedAt = formatTime(nowMs);
-        session << "UPDATE deliveries SET attempts = ?, status = ?, next_attempt_ms = ?, "
-                   "lease_owner = NULL, lease_until_ms = NULL, last_error = ?, updated_at = ? "
-                   "WHERE id = ?",
-            use(attempt.attempt), bind(result.status), use(next), useRef(attempt.error),
-            use(updatedAt), use(id), now;
-        updateDestination(session, destinations.front(), result, nowMs, pause);
+        recorded = recordAttempt(session, id, owner, result, nowMs, pause);
+    });
+    return recorded;
+}
+
+std::vector<bool>
+DeliveryStore::finishAll(const std::vector<std::pair<std::int64_t, AttemptResult>>& results,
+                         const std::string& owner, std::int64_t nowMs, const PausePolicy& pause) {
+    std::vector<bool> recorded;
+    database_.write([&](Poco::Data::Session& session) {
+        recorded.clear();
+        for (const auto& [id, result] : results)
+            recorded.push_back(recordAttempt(session, id, owner, result, nowMs, pause));
     });
     return recorded;
 }

@@ -154,6 +154,11 @@ public:
     bool finish(std::int64_t id, const std::string& owner, const AttemptResult& result,
                 std::int64_t nowMs, const PausePolicy& pause);
 
+    // The same for many attempts in one transaction (one commit for a worker's claimed batch).
+    std::vector<bool> finishAll(const std::vector<std::pair<std::int64_t, AttemptResult>>& results,
+                                const std::string& owner, std::int64_t nowMs,
+                                const PausePolicy& pause);
+
     // Gives a claimed delivery back unsent (shutdown): queued, due now, no attempt counted.
     void release(std::int64_t id, const std::string& owner);
 

@@ -7,6 +7,12 @@
 #include <Poco/Process.h>
 #include <Poco/StreamCopier.h>
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -39,6 +45,46 @@ inline CommandResult runBridge(const std::vector<std::string>& arguments) {
     Poco::StreamCopier::copyToString(outStream, result.out);
     result.err = errText.get();
     result.status = handle.wait();
+    return result;
+}
+
+// A command whose peak memory is measured: its own rusage from wait4, output to files.
+struct MeasuredResult {
+    int status = -1;
+    long maxRssKilobytes = 0;
+    std::string out;
+    std::string err;
+};
+
+inline MeasuredResult runBridgeMeasured(const std::vector<std::string>& arguments,
+                                        const std::filesystem::path& folder) {
+    std::filesystem::path outFile = folder / "measured.out", errFile = folder / "measured.err";
+    std::vector<std::string> words{DPPBRIDGE_EXECUTABLE};
+    words.insert(words.end(), arguments.begin(), arguments.end());
+    std::vector<char*> argv;
+    for (auto& word : words)
+        argv.push_back(word.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, outFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0600);
+    posix_spawn_file_actions_addopen(&actions, 2, errFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0600);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    pid_t pid = 0;
+    MeasuredResult result;
+    if (posix_spawn(&pid, DPPBRIDGE_EXECUTABLE, &actions, nullptr, argv.data(), environ) != 0)
+        throw std::runtime_error("cannot start " + std::string(DPPBRIDGE_EXECUTABLE));
+    posix_spawn_file_actions_destroy(&actions);
+    int status = 0;
+    rusage usage{};
+    ::wait4(pid, &status, 0, &usage);
+    result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.maxRssKilobytes = usage.ru_maxrss;
+    std::ifstream out(outFile), err(errFile);
+    result.out.assign(std::istreambuf_iterator<char>(out), {});
+    result.err.assign(std::istreambuf_iterator<char>(err), {});
     return result;
 }
 

@@ -245,7 +245,7 @@ private:
         socket_ = socket;
         port_ = socket.address().port();
         Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
-        params->setMaxThreads(4);
+        params->setMaxThreads(16);
         params->setMaxQueued(32);
         params->setKeepAlive(true); // when the client asks for it
         params->setTimeout(Poco::Timespan(5, 0));
@@ -257,7 +257,7 @@ private:
     bool https_ = false;
     Poco::UInt16 port_ = 0;
     std::shared_ptr<State> state_ = std::make_shared<State>();
-    Poco::ThreadPool pool_{2, 8};
+    Poco::ThreadPool pool_{2, 32};
     Poco::Net::ServerSocket socket_; // shares the listening socket with server_
     std::unique_ptr<Poco::Net::HTTPServer> server_;
 };

@@ -1,0 +1,271 @@
+// Activation with real processes: a mass post of many contacts delivers each once with flat
+// memory; a trigger fires once across a crash of serve; two instances whose data sources post
+// to each other stop the loop; a nightly job exits 0 and posts only new changes the next time.
+#include "support/Processes.h"
+#include "support/RecordingServer.h"
+#include "support/TempDir.h"
+
+#include <Poco/Net/HTMLForm.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+
+#include <boost/test/unit_test.hpp>
+
+#include <fstream>
+#include <set>
+
+using namespace dpp::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::vector<std::string> with(std::vector<std::string> globals,
+                              std::initializer_list<std::string> command) {
+    globals.insert(globals.end(), command);
+    return globals;
+}
+
+CommandResult expectOk(const std::vector<std::string>& arguments) {
+    CommandResult result = runBridge(arguments);
+    BOOST_REQUIRE_MESSAGE(result.status == 0,
+                          "dppbridge exited " << result.status << ": " << result.err << result.out);
+    return result;
+}
+
+std::vector<std::string> configured(const TempDir& dir, const std::string& name,
+                                    const std::string& extra = "") {
+    std::ofstream(dir.file(name + ".properties"))
+        << "store.uri = sqlite:" << dir.file(name + "/store.db") << "\n"
+        << "network.allow_private_destinations = true\n"
+        << "delivery.retry.schedule = 1s,1s,1s,1s,1s,1s,1s,1s,1s,1s\n"
+        << "delivery.retry.jitter = 0\n"
+        << "delivery.idle_poll = 100ms\n"
+        << extra;
+    return {"--config", dir.file(name + ".properties")};
+}
+
+void writeWebhook(const TempDir& dir, const std::string& file, const std::string& title,
+                  const std::string& url, const std::string& extra = "") {
+    std::ofstream(dir.file(file))
+        << R"({"title": ")" << title << R"(", "url": ")" << url << R"(", )" << extra
+        << R"("method": "POST", "format": "form", "success": {"body_contains": "Success"},
+              "pairs": [{"key": "externalid", "field": "ID"},
+                        {"key": "firstname", "field": "FIRSTNAME"},
+                        {"key": "lastname", "field": "LASTNAME"}]})";
+}
+
+void writeContacts(const std::string& path, int first, int count) {
+    std::ofstream out(path);
+    for (int id = first; id < first + count; ++id)
+        out << R"({"id": )" << id << R"(, "firstname": "First)" << id
+            << R"(", "lastname": "Last", "cellphone": "5555555555", "state": "CA", )"
+            << R"("email": "c)" << id << R"(@example.com", "status": "New"})"
+            << "\n";
+}
+
+// The distinct contact ids (externalid) the receiver got, and how many requests in all.
+std::set<std::string> receivedIds(const RecordingServer& receiver) {
+    std::set<std::string> ids;
+    for (const auto& request : receiver.requests()) {
+        Poco::Net::HTMLForm form;
+        form.read(request.body);
+        ids.insert(form.get("externalid", ""));
+    }
+    return ids;
+}
+
+std::string postForm(int port, const std::string& path, const std::string& body) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
+    Poco::Net::HTTPRequest request("POST", path, Poco::Net::HTTPMessage::HTTP_1_1);
+    request.setContentType("application/x-www-form-urlencoded");
+    request.setContentLength(static_cast<std::streamsize>(body.size()));
+    session.sendRequest(request) << body;
+    Poco::Net::HTTPResponse response;
+    std::string answer;
+    Poco::StreamCopier::copyToString(session.receiveResponse(response), answer);
+    return answer;
+}
+
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (condition())
+            return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return condition();
+}
+
+#ifdef DPPBRIDGE_SANITIZED
+constexpr int kManyContacts = 20'000; // the sanitizers make every step 5-10 times slower
+#else
+constexpr int kManyContacts = 100'000;
+#endif
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(activation_end_to_end)
+
+BOOST_AUTO_TEST_CASE(a_mass_post_delivers_each_contact_once_with_flat_memory) {
+    TempDir dir;
+    RecordingServer receiver;
+    receiver.setDefaultResponse(ScriptedResponse::ok("Success"));
+    auto globals = configured(dir, "store", "delivery.workers = 8\n");
+    expectOk(with(globals, {"account", "add", "--id", "1001", "--name", "Small"}));
+    expectOk(with(globals, {"account", "add", "--id", "1002", "--name", "Large"}));
+    writeContacts(dir.file("small.jsonl"), 1, kManyContacts / 10);
+    writeContacts(dir.file("large.jsonl"), 1'000'000, kManyContacts);
+    expectOk(with(globals, {"contact", "import", "--account", "1001", dir.file("small.jsonl")}));
+    expectOk(with(globals, {"contact", "import", "--account", "1002", dir.file("large.jsonl")}));
+    writeWebhook(dir, "hook.json", "Mass", receiver.url("/in"));
+    expectOk(with(globals, {"webhook", "apply", dir.file("hook.json")}));
+
+    MeasuredResult small = runBridgeMeasured(
+        with(globals, {"masspost", "--webhook", "1", "--account", "1001", "--all", "--yes"}),
+        dir.path());
+    BOOST_REQUIRE_MESSAGE(small.status == 0, small.err);
+    auto started = std::chrono::steady_clock::now();
+    MeasuredResult large = runBridgeMeasured(
+        with(globals, {"masspost", "--webhook", "1", "--account", "1002", "--all", "--yes"}),
+        dir.path());
+    auto seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    BOOST_REQUIRE_MESSAGE(large.status == 0, large.err);
+    BOOST_TEST(large.out.find("delivered " + std::to_string(kManyContacts / 1000) + ",000,") !=
+                   std::string::npos,
+               large.out);
+    std::size_t total = static_cast<std::size_t>(kManyContacts + kManyContacts / 10);
+    BOOST_TEST(receiver.requestCount() == total);
+    BOOST_TEST(receivedIds(receiver).size() == total);
+    BOOST_TEST_MESSAGE("mass post of " << kManyContacts << " contacts: " << seconds << " s, "
+                                       << kManyContacts / seconds << " contacts/s; peak RSS "
+                                       << small.maxRssKilobytes / 1024 << " MB for "
+                                       << kManyContacts / 10 << ", " << large.maxRssKilobytes / 1024
+                                       << " MB for " << kManyContacts);
+    // Ten times the contacts, about the same memory: nothing grows with the selection.
+    BOOST_TEST(large.maxRssKilobytes < small.maxRssKilobytes + 24 * 1024);
+}
+
+BOOST_AUTO_TEST_CASE(a_trigger_fires_once_across_a_crash_of_serve) {
+    TempDir dir;
+    Poco::UInt16 port = 0;
+    {
+        RecordingServer probe; // reserve a port, then leave it closed: the receiver is down
+        port = probe.port();
+    }
+    auto globals = configured(dir, "store");
+    expectOk(with(globals, {"account", "add", "--id", "1001", "--name", "A"}));
+    writeContacts(dir.file("one.jsonl"), 55, 1);
+    expectOk(with(globals, {"contact", "import", "--account", "1001", dir.file("one.jsonl")}));
+    writeWebhook(dir, "hook.json", "Dialer", "http://127.0.0.1:" + std::to_string(port) + "/in",
+                 R"("account": 1001, )");
+    expectOk(with(globals, {"webhook", "apply", dir.file("hook.json")}));
+    expectOk(with(globals, {"trigger", "add", "--event", "contact.status_changed", "--webhook", "1",
+                            "--when", "STATUS=Returned"}));
+    {
+        ServeProcess serve(globals, dir.path(), "serve-1");
+        expectOk(with(globals, {"contact", "update", "55", "status=Returned"}));
+        BOOST_REQUIRE(eventually(
+            [&] {
+                return serve.log().find("connection refused") != std::string::npos ||
+                       serve.log().find("attempt 1") != std::string::npos;
+            },
+            10s));
+        serve.kill();
+    }
+    RecordingServer receiver(port);
+    receiver.setDefaultResponse(ScriptedResponse::ok("Success"));
+    {
+        ServeProcess serve(globals, dir.path(), "serve-2");
+        BOOST_REQUIRE(receiver.waitForRequests(1, 20s));
+        expectOk(with(globals, {"contact", "update", "55", "status=Returned"})); // no change
+    }
+    expectOk(with(globals, {"work", "--until-idle"}));
+    auto requests = receiver.requests();
+    std::set<std::string> keys;
+    for (const auto& request : requests)
+        keys.insert(request.header("Idempotency-Key").value_or(""));
+    BOOST_TEST(keys.size() == 1u);
+    CommandResult log = expectOk(with(globals, {"trigger", "log", "--json"}));
+    BOOST_TEST(log.out.find("\"outcome\": \"queued\"") != std::string::npos, log.out);
+    BOOST_TEST(log.out.find("},") == std::string::npos, "one firing only: " << log.out);
+}
+
+BOOST_AUTO_TEST_CASE(two_instances_posting_to_each_other_stop_the_loop) {
+    TempDir dir;
+    auto a = configured(dir, "a");
+    auto b = configured(dir, "b");
+    expectOk(with(a, {"account", "add", "--id", "1001", "--name", "A"}));
+    expectOk(with(b, {"account", "add", "--id", "2002", "--name", "B"}));
+    // Each side posts on what its data source receives, to the other side's data source.
+    writeWebhook(dir, "a-hook.json", "To B", "http://127.0.0.1:1/later");
+    writeWebhook(dir, "b-hook.json", "To A", "http://127.0.0.1:1/later");
+    expectOk(with(a, {"webhook", "apply", dir.file("a-hook.json")}));
+    expectOk(with(b, {"webhook", "apply", dir.file("b-hook.json")}));
+    std::string pathA = trimmed(expectOk(with(a, {"datasource", "add", "--account", "1001",
+                                                  "--name", "in", "--webhook", "1"}))
+                                    .out);
+    std::string pathB = trimmed(expectOk(with(b, {"datasource", "add", "--account", "2002",
+                                                  "--name", "in", "--webhook", "1"}))
+                                    .out);
+    ServeProcess serveA(a, dir.path(), "serve-a");
+    ServeProcess serveB(b, dir.path(), "serve-b");
+    writeWebhook(dir, "a-hook.json", "To B",
+                 "http://127.0.0.1:" + std::to_string(serveB.port()) + pathB);
+    writeWebhook(dir, "b-hook.json", "To A",
+                 "http://127.0.0.1:" + std::to_string(serveA.port()) + pathA);
+    expectOk(with(a, {"webhook", "apply", dir.file("a-hook.json")}));
+    expectOk(with(b, {"webhook", "apply", dir.file("b-hook.json")}));
+
+    std::string answer = postForm(serveA.port(), pathA, "firstname=Loop&lastname=Test");
+    BOOST_TEST(answer.find("\"posted_on\"") != std::string::npos, answer);
+    // A -> B -> A, and there it stops: A does not post the contact on a second time.
+    BOOST_REQUIRE(eventually(
+        [&] { return serveA.log().find("posting it on again would loop") != std::string::npos; },
+        15s));
+    expectOk(with(a, {"work", "--until-idle"}));
+    expectOk(with(b, {"work", "--until-idle"}));
+    CommandResult inA = expectOk(with(a, {"contact", "list", "--account", "1001"}));
+    CommandResult inB = expectOk(with(b, {"contact", "list", "--account", "2002"}));
+    auto lines = [](const std::string& text) { return std::count(text.begin(), text.end(), '\n'); };
+    BOOST_TEST(lines(inA.out) == 2); // the original and the copy that came back
+    BOOST_TEST(lines(inB.out) == 1);
+    CommandResult deliveriesA = expectOk(with(a, {"deliveries", "list", "--json"}));
+    BOOST_TEST(std::count(deliveriesA.out.begin(), deliveriesA.out.end(), '{') == 1,
+               deliveriesA.out);
+}
+
+BOOST_AUTO_TEST_CASE(a_nightly_job_posts_what_changed_and_exits_zero) {
+    TempDir dir;
+    RecordingServer receiver;
+    receiver.setDefaultResponse(ScriptedResponse::ok("Success"));
+    auto globals = configured(dir, "store");
+    expectOk(with(globals, {"account", "add", "--id", "1001", "--name", "A"}));
+    writeContacts(dir.file("c.jsonl"), 1, 40);
+    expectOk(with(globals, {"contact", "import", "--account", "1001", dir.file("c.jsonl")}));
+    writeWebhook(dir, "hook.json", "Nightly", receiver.url("/in"), R"("account": 1001, )");
+    expectOk(with(globals, {"webhook", "apply", dir.file("hook.json")}));
+    CommandResult first =
+        expectOk(with(globals, {"nightly", "run", "--job", "crm-sync", "--webhook", "1"}));
+    BOOST_TEST(first.out.find("selected 40, delivered 40, failed 0, dead 0") != std::string::npos,
+               first.out);
+    expectOk(with(globals, {"contact", "update", "7", "status=Enrolled"}));
+    CommandResult second =
+        expectOk(with(globals, {"nightly", "run", "--job", "crm-sync", "--webhook", "1"}));
+    BOOST_TEST(second.out.find("selected 1, delivered 1,") != std::string::npos, second.out);
+    BOOST_TEST(receiver.requestCount() == 41u);
+    // A receiver that refuses: exit 1, and the watermark stays for the next run.
+    receiver.setDefaultResponse(ScriptedResponse::withStatus(422, "rejected"));
+    expectOk(with(globals, {"contact", "update", "8", "status=Enrolled"}));
+    CommandResult failing =
+        runBridge(with(globals, {"nightly", "run", "--job", "crm-sync", "--webhook", "1"}));
+    BOOST_TEST(failing.status == 1, failing.out << failing.err);
+    receiver.setDefaultResponse(ScriptedResponse::ok("Success"));
+    CommandResult retried =
+        expectOk(with(globals, {"nightly", "run", "--job", "crm-sync", "--webhook", "1"}));
+    BOOST_TEST(retried.out.find("selected 1, delivered 1,") != std::string::npos, retried.out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
