@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -63,7 +64,7 @@ public:
     }
 
 private:
-    std::map<std::int64_t, BudgetValues> byContact_;
+    std::unordered_map<std::int64_t, BudgetValues> byContact_; // a hash: one probe per tag
 };
 
 class BudgetTagRenderer : public mapping::ExtensionRenderer {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstring>
 
 namespace dpp::mapping {
 
@@ -40,23 +41,6 @@ std::string rawPathAndQuery(std::string_view url) {
         }
     }
     return out;
-}
-
-// A masked form or query for people: '*' left unescaped ("ssn=*****6789"). Standard form
-// decoders read it the same either way; only records and previews use it.
-std::string readableMaskedForm(const KeyValues& masked) {
-    std::string encoded = formEncode(masked);
-    std::string readable;
-    readable.reserve(encoded.size());
-    for (std::size_t i = 0; i < encoded.size(); ++i) {
-        if (encoded.compare(i, 3, "%2A") == 0) {
-            readable.push_back('*');
-            i += 2;
-        } else {
-            readable.push_back(encoded[i]);
-        }
-    }
-    return readable;
 }
 
 std::string maskedFor(const std::string& value, bool sensitive, bool keepsLastDigits) {
@@ -151,6 +135,7 @@ CompiledWebhook CompiledWebhook::compile(WebhookDefinition definition,
         compiled.baseUrl_ = compiled.target_.scheme + "://" + host +
                             (defaultPort ? "" : ":" + std::to_string(compiled.target_.port)) +
                             compiled.target_.pathAndQuery;
+        compiled.maskedBaseUrl_ = maskUrlQuery(compiled.baseUrl_);
     } catch (const DefinitionError& error) {
         problems.insert(problems.end(), error.problems().begin(), error.problems().end());
     }
@@ -189,6 +174,15 @@ CompiledWebhook CompiledWebhook::compile(WebhookDefinition definition,
                 classify(std::string_view(tag.name).substr(3));
         compiledPair.sensitive = pair.secret || carriesSsn || namesSecret || namesNumber;
         compiledPair.keepsLastDigits = !pair.secret && !namesSecret && (carriesSsn || namesNumber);
+        compiledPair.encodedKey = "&" + percentEncode(pair.key) + "=";
+        compiledPair.readableEncodedKey.resize(percentEncodedBound(pair.key.size()) + 2);
+        char* end = writePercentEncodedUnchecked(pair.key,
+                                                 compiledPair.readableEncodedKey.data() + 1, true);
+        compiledPair.readableEncodedKey.resize(
+            static_cast<std::size_t>(end - compiledPair.readableEncodedKey.data()));
+        compiledPair.readableEncodedKey.front() = '&';
+        compiledPair.readableEncodedKey.push_back('=');
+        compiledPair.keyHasAsterisk = pair.key.find('*') != std::string::npos;
         compiled.pairs_.push_back(std::move(compiledPair));
     }
     if (!problems.empty())
@@ -208,37 +202,121 @@ void CompiledWebhook::renderPairs(const RenderContext& context,
     }
 }
 
-RenderedRequest CompiledWebhook::render(const RenderContext& context) const {
-    std::vector<RenderedPair> rendered;
-    renderPairs(context, rendered);
-    KeyValues plain;
-    KeyValues masked;
-    plain.reserve(rendered.size());
-    masked.reserve(rendered.size());
-    for (std::size_t i = 0; i < rendered.size(); ++i) {
-        const CompiledPair& pair = pairs_[i];
-        masked.emplace_back(pair.key,
-                            maskedFor(rendered[i].value, pair.sensitive, pair.keepsLastDigits));
-        plain.emplace_back(pair.key, std::move(rendered[i].value));
+namespace {
+
+// What one thread reuses from render to render, so that a form or a query costs no allocation
+// beyond the strings it returns. A renderer that renders again from inside a render (none
+// does) gets fresh buffers rather than the ones in use.
+struct FormScratch {
+    std::string value;
+    std::string plain;
+    std::string masked;
+    bool busy = false;
+};
+thread_local FormScratch tFormScratch;
+
+class ScratchLease {
+public:
+    ScratchLease() : scratch_(tFormScratch.busy ? local_ : tFormScratch) { scratch_.busy = true; }
+    ~ScratchLease() { scratch_.busy = false; }
+    ScratchLease(const ScratchLease&) = delete;
+    ScratchLease& operator=(const ScratchLease&) = delete;
+    FormScratch& operator*() { return scratch_; }
+
+private:
+    FormScratch local_;
+    FormScratch& scratch_;
+};
+
+// Room for `extra` more bytes after the first `used` bytes of buffer (whose size is only ever
+// grown, so that its bytes are not cleared again on every render); returns where they start.
+char* roomAfter(std::string& buffer, std::size_t used, std::size_t extra) {
+    if (buffer.size() < used + extra)
+        buffer.resize(std::max(used + extra, 2 * buffer.size()));
+    return buffer.data() + used;
+}
+
+// Appends "&key=" (or "key=" for the first pair) and the encoded value at `used`.
+std::size_t appendEncodedPair(std::string& buffer, std::size_t used, const std::string& encodedKey,
+                              std::string_view value, bool keepAsterisk) {
+    const std::size_t keyBytes = used == 0 ? encodedKey.size() - 1 : encodedKey.size();
+    char* cursor = roomAfter(buffer, used, keyBytes + percentEncodedBound(value.size()));
+    std::memcpy(cursor, encodedKey.data() + encodedKey.size() - keyBytes, keyBytes);
+    cursor = writePercentEncodedUnchecked(value, cursor + keyBytes, keepAsterisk);
+    return static_cast<std::size_t>(cursor - buffer.data());
+}
+
+} // namespace
+
+// The pairs as a form (and query string), on the wire and masked as people see it, in one pass:
+// the wire form is formEncode() of the rendered pairs; the masked form is formEncode() of the
+// masked values with '*' left unescaped ("ssn=*****6789"; standard decoders read it the same,
+// only records and previews use it). The masked form of a pair that is not sensitive is its
+// wire form with '*' kept, so unless the pair has a '*' it is copied rather than encoded again.
+void CompiledWebhook::encodeForm(const RenderContext& context, std::string& plain,
+                                 std::string& readableMasked) const {
+    ScratchLease lease;
+    FormScratch& scratch = *lease;
+    std::size_t plainSize = 0;
+    std::size_t maskedSize = 0;
+    for (const CompiledPair& pair : pairs_) {
+        scratch.value.clear();
+        pair.value.render(context, scratch.value);
+        const std::string& value = scratch.value;
+        const std::size_t start = plainSize;
+        plainSize = appendEncodedPair(scratch.plain, plainSize, pair.encodedKey, value, false);
+        if (pair.sensitive && !value.empty()) {
+            const std::string masked =
+                pair.keepsLastDigits ? maskValue(value) : std::string(kSecretMask);
+            maskedSize = appendEncodedPair(scratch.masked, maskedSize, pair.readableEncodedKey,
+                                           masked, true);
+        } else if (!pair.keyHasAsterisk && value.find('*') == std::string::npos) {
+            const std::size_t bytes = plainSize - start;
+            std::memcpy(roomAfter(scratch.masked, maskedSize, bytes), scratch.plain.data() + start,
+                        bytes);
+            maskedSize += bytes;
+        } else {
+            maskedSize =
+                appendEncodedPair(scratch.masked, maskedSize, pair.readableEncodedKey, value, true);
+        }
     }
+    plain.assign(scratch.plain.data(), plainSize);
+    readableMasked.assign(scratch.masked.data(), maskedSize);
+}
+
+RenderedRequest CompiledWebhook::render(const RenderContext& context) const {
     RenderedRequest request;
     request.method = std::string(toString(definition_.method));
     if (definition_.method == HttpMethod::Get) {
-        request.url = appendQueryToUrl(baseUrl_, formEncode(plain));
+        std::string query;
+        std::string maskedQuery;
+        encodeForm(context, query, maskedQuery);
+        request.url = appendQueryToUrl(baseUrl_, query);
         // The pairs are masked already; only the URL's own query is masked by key name.
-        request.maskedUrl = appendQueryToUrl(maskUrlQuery(baseUrl_), readableMaskedForm(masked));
+        request.maskedUrl = appendQueryToUrl(maskedBaseUrl_, maskedQuery);
         return request;
     }
     request.url = baseUrl_;
-    request.maskedUrl = maskUrlQuery(baseUrl_);
+    request.maskedUrl = maskedBaseUrl_;
     if (definition_.format == BodyFormat::Json) {
+        std::vector<RenderedPair> rendered;
+        renderPairs(context, rendered);
+        KeyValues plain;
+        KeyValues masked;
+        plain.reserve(rendered.size());
+        masked.reserve(rendered.size());
+        for (std::size_t i = 0; i < rendered.size(); ++i) {
+            const CompiledPair& pair = pairs_[i];
+            masked.emplace_back(pair.key,
+                                maskedFor(rendered[i].value, pair.sensitive, pair.keepsLastDigits));
+            plain.emplace_back(pair.key, std::move(rendered[i].value));
+        }
         request.contentType = "application/json";
         request.body = jsonObjectEncode(plain);
         request.maskedBody = jsonObjectEncode(masked);
     } else {
         request.contentType = "application/x-www-form-urlencoded";
-        request.body = formEncode(plain);
-        request.maskedBody = readableMaskedForm(masked);
+        encodeForm(context, request.body, request.maskedBody);
     }
     return request;
 }

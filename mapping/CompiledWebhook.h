@@ -57,10 +57,18 @@ private:
         Template value; // a mapped field is compiled as the template "{FIELD}"
         bool sensitive = false;
         bool keepsLastDigits = false; // SSN and bank numbers show their last four digits
+        // "&key=" percent-encoded once, for the wire and (with '*' kept) for records.
+        std::string encodedKey;
+        std::string readableEncodedKey;
+        bool keyHasAsterisk = false; // then the two differ
     };
+    void encodeForm(const RenderContext& context, std::string& plain,
+                    std::string& readableMasked) const;
+
     WebhookDefinition definition_;
     UrlParts target_;
-    std::string baseUrl_; // the URL with the port override applied
+    std::string baseUrl_;       // the URL with the port override applied
+    std::string maskedBaseUrl_; // the same with secret-looking query values masked
     std::vector<CompiledPair> pairs_;
 };
 

@@ -369,6 +369,8 @@ ContactRecord parseContactJsonText(std::string_view text) {
 CsvReader::CsvReader(std::istream& in) : buffer_(in.rdbuf()) {}
 
 int CsvReader::get() {
+    if (pendingAt_ < pending_.size())
+        return static_cast<unsigned char>(pending_[pendingAt_++]);
     const auto c = buffer_->sbumpc();
     return c == std::streambuf::traits_type::eof()
                ? -1
@@ -376,6 +378,8 @@ int CsvReader::get() {
 }
 
 int CsvReader::peek() {
+    if (pendingAt_ < pending_.size())
+        return static_cast<unsigned char>(pending_[pendingAt_]);
     const auto c = buffer_->sgetc();
     return c == std::streambuf::traits_type::eof()
                ? -1
@@ -389,16 +393,13 @@ bool CsvReader::next(std::vector<std::string>& row) {
         return false;
     if (!started_) {
         started_ = true;
-        // A byte order mark is only ever EF BB BF; a file starting with EF and something else
-        // is not UTF-8 text anyway, and its first field will fail validation.
-        if (peek() == 0xEF) {
-            get();
-            if (peek() == 0xBB) {
-                get();
-                if (peek() == 0xBF)
-                    get();
-            }
-        }
+        // A byte order mark is only ever EF BB BF; anything else starting with EF is data
+        // (which then fails UTF-8 validation with the bytes as they are).
+        const char bom[] = "\xEF\xBB\xBF";
+        for (int i = 0; i < 3 && buffer_->sgetc() == static_cast<unsigned char>(bom[i]); ++i)
+            pending_ += static_cast<char>(buffer_->sbumpc());
+        if (pending_ == bom)
+            pending_.clear();
     }
     // Skip completely empty lines.
     for (;;) {

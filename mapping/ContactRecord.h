@@ -75,6 +75,8 @@ private:
     int peek();
 
     std::streambuf* buffer_;
+    std::string pending_; // bytes read ahead (a partial byte order mark), served first
+    std::size_t pendingAt_ = 0;
     std::size_t currentLine_ = 1;
     std::size_t recordLine_ = 0;
     bool started_ = false;

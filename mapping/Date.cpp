@@ -66,6 +66,21 @@ void Date::appendTo(std::string& out) const {
     appendDigits(day_, 2, out);
 }
 
+char* Date::write(char* cursor) const {
+    int year = year_;
+    for (int i = 3; i >= 0; --i) {
+        cursor[i] = static_cast<char>('0' + year % 10);
+        year /= 10;
+    }
+    cursor[4] = '-';
+    cursor[5] = static_cast<char>('0' + month_ / 10);
+    cursor[6] = static_cast<char>('0' + month_ % 10);
+    cursor[7] = '-';
+    cursor[8] = static_cast<char>('0' + day_ / 10);
+    cursor[9] = static_cast<char>('0' + day_ % 10);
+    return cursor + 10;
+}
+
 std::string Date::toString() const {
     std::string text;
     text.reserve(10);

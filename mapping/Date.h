@@ -23,6 +23,8 @@ public:
 
     // Exactly ten bytes appended, without any other allocation.
     void appendTo(std::string& out) const;
+    // The same ten bytes written at `cursor`; returns cursor + 10.
+    char* write(char* cursor) const;
     std::string toString() const;
 
     // Fields compare in year, month, day order: earlier dates are smaller.

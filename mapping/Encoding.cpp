@@ -205,6 +205,25 @@ char* writePercentEncoded(std::string_view text, char* cursor) {
     return cursor;
 }
 
+// writePercentEncodedUnchecked's tables: for each byte, the up to three bytes it is written as,
+// then their count. Every byte is written as four bytes and the cursor moves by the count, so
+// the loop has no branch.
+struct EncodedByte {
+    char bytes[4];
+};
+constexpr std::array<EncodedByte, 256> makeEncodedByteTable(bool keepAsterisk) {
+    std::array<EncodedByte, 256> table{};
+    for (std::size_t c = 0; c < 256; ++c) {
+        if (kUnreserved[c] || (keepAsterisk && c == '*'))
+            table[c] = EncodedByte{{static_cast<char>(c), 0, 0, 1}};
+        else
+            table[c] = EncodedByte{{'%', kUpperHex[c >> 4], kUpperHex[c & 0xF], 3}};
+    }
+    return table;
+}
+constexpr std::array<EncodedByte, 256> kEncodedByte = makeEncodedByteTable(false);
+constexpr std::array<EncodedByte, 256> kEncodedByteKeepingAsterisk = makeEncodedByteTable(true);
+
 // Percent-decodes text (a key or a value of a form) into out. Returns kNotFound, or the offset
 // in text of a '%' that is not followed by two hex digits. Does not check UTF-8.
 std::size_t percentDecodeInto(std::string_view text, std::string& out) {
@@ -623,6 +642,17 @@ bool isValidUtf8(std::string_view text) {
 
 void appendPercentEncoded(std::string_view text, std::string& out) {
     writePercentEncoded(text, grow(out, percentEncodedSize(text)));
+}
+
+char* writePercentEncodedUnchecked(std::string_view text, char* cursor, bool keepAsterisk) {
+    const EncodedByte* table =
+        keepAsterisk ? kEncodedByteKeepingAsterisk.data() : kEncodedByte.data();
+    for (const char c : text) {
+        const EncodedByte& encoded = table[static_cast<unsigned char>(c)];
+        std::memcpy(cursor, encoded.bytes, 4);
+        cursor += encoded.bytes[3];
+    }
+    return cursor;
 }
 
 std::string percentEncode(std::string_view text) {

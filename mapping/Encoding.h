@@ -26,6 +26,17 @@ bool isValidUtf8(std::string_view text);
 void appendPercentEncoded(std::string_view text, std::string& out);
 std::string percentEncode(std::string_view text);
 
+// For encoders that write many pieces into one buffer of their own (CompiledWebhook): writes
+// the same encoding as appendPercentEncoded at `cursor`, which must have room for
+// percentEncodedBound(text.size()) bytes (it may write scratch bytes past the end of the
+// encoding, within that room), and returns the position after the encoding. With
+// keepAsterisk, '*' is written as it is rather than as %2A: the readable masked form of
+// records and previews ("ssn=*****6789"), which standard decoders read the same.
+constexpr std::size_t percentEncodedBound(std::size_t size) {
+    return 3 * size + 1;
+}
+char* writePercentEncodedUnchecked(std::string_view text, char* cursor, bool keepAsterisk = false);
+
 // "k1=v1&k2=v2" in the given order; keys and values percent-encoded.
 void appendFormEncoded(const KeyValues& pairs, std::string& out);
 std::string formEncode(const KeyValues& pairs);

@@ -1,6 +1,7 @@
 // Exact decimal money (see Money.h for the accepted text).
 #include "mapping/Money.h"
 
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 
@@ -95,11 +96,12 @@ std::optional<Money> Money::parse(std::string_view text) {
     return Money(negative ? -cents : cents);
 }
 
-void Money::appendTo(std::string& out) const {
+namespace {
+
+// The text of `cents` ending at `end` (written backwards); returns where it begins.
+char* writeBackwards(std::int64_t cents, char* end) {
     std::uint64_t magnitude =
-        cents_ < 0 ? 0 - static_cast<std::uint64_t>(cents_) : static_cast<std::uint64_t>(cents_);
-    char buffer[24];
-    char* end = buffer + sizeof buffer;
+        cents < 0 ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
     char* begin = end;
     *--begin = static_cast<char>('0' + magnitude % 10);
     magnitude /= 10;
@@ -110,9 +112,26 @@ void Money::appendTo(std::string& out) const {
         *--begin = static_cast<char>('0' + magnitude % 10);
         magnitude /= 10;
     } while (magnitude != 0);
-    if (cents_ < 0)
+    if (cents < 0)
         *--begin = '-';
-    out.append(begin, end);
+    return begin;
+}
+
+} // namespace
+
+void Money::appendTo(std::string& out) const {
+    char buffer[24];
+    char* end = buffer + sizeof buffer;
+    out.append(writeBackwards(cents_, end), end);
+}
+
+char* Money::write(char* cursor) const {
+    char buffer[24];
+    char* end = buffer + sizeof buffer;
+    const char* begin = writeBackwards(cents_, end);
+    const auto size = static_cast<std::size_t>(end - begin);
+    std::memcpy(cursor, begin, size);
+    return cursor + size;
 }
 
 std::string Money::toString() const {

@@ -12,6 +12,7 @@
 // "1,20.00" "1200,00" "1.505" (three significant decimals), "--1", anything beyond +-2^63-1
 // cents. "-0.00" is zero. toString() always writes two decimals and no separators ("-3.07").
 #include <compare>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,8 +30,11 @@ public:
     constexpr bool isZero() const { return cents_ == 0; }
     constexpr bool isNegative() const { return cents_ < 0; }
 
-    // "1200.00", "-0.05": at most 21 bytes, appended without any other allocation.
+    // "1200.00", "-0.05": at most kMaxTextBytes bytes, appended without any other allocation.
+    static constexpr std::size_t kMaxTextBytes = 21;
     void appendTo(std::string& out) const;
+    // The same text written at `cursor`, which has room for kMaxTextBytes; returns the end.
+    char* write(char* cursor) const;
     std::string toString() const;
 
     Money operator+(Money other) const;

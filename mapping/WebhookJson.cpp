@@ -3,6 +3,7 @@
 #include "mapping/Encoding.h"
 #include "mapping/Sensitive.h"
 
+#include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
 
 #include <map>
@@ -51,7 +52,12 @@ public:
             problems_.push_back(name(key) + " must be an integer");
             return std::nullopt;
         }
-        return value.convert<std::int64_t>();
+        try {
+            return value.convert<std::int64_t>();
+        } catch (const Poco::RangeException&) {
+            problems_.push_back(name(key) + " is out of range");
+            return std::nullopt;
+        }
     }
 
     std::optional<bool> boolean(const std::string& key) {

@@ -12,8 +12,10 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <initializer_list>
 #include <limits>
+#include <unordered_set>
 
 namespace dpp::specialparams {
 
@@ -177,18 +179,32 @@ void appendPlanMembers(const EnrollmentPlan& plan, bool first, std::string& out)
     out.append("],");
     appendKey("payments", out);
     out.push_back('[');
+    // The schedule is most of the document: room for all of it is made once and each payment
+    // is written through a cursor (no per-piece capacity checks), then the rest is cut off.
+    static constexpr std::string_view kOpen = "{\"n\":";
+    static constexpr std::string_view kDate = ",\"date\":\"";
+    static constexpr std::string_view kAmount = "\",\"amount\":\"";
+    static constexpr std::string_view kClose = "\"}";
+    static constexpr std::size_t kMaxPaymentBytes = 1 + kOpen.size() + 11 + kDate.size() + 10 +
+                                                    kAmount.size() + Money::kMaxTextBytes +
+                                                    kClose.size();
+    const std::size_t start = out.size();
+    out.resize(start + plan.payments.size() * kMaxPaymentBytes);
+    char* cursor = out.data() + start;
     for (std::size_t i = 0; i < plan.payments.size(); ++i) {
         const ScheduledPayment& payment = plan.payments[i];
         if (i > 0)
-            out.push_back(',');
-        out.append("{\"n\":");
-        appendInteger(payment.n, out);
-        out.append(",\"date\":");
-        appendQuotedDate(payment.date, out);
-        out.append(",\"amount\":");
-        appendQuotedMoney(payment.amount, out);
-        out.push_back('}');
+            *cursor++ = ',';
+        std::memcpy(cursor, kOpen.data(), kOpen.size());
+        cursor = std::to_chars(cursor + kOpen.size(), cursor + kOpen.size() + 11, payment.n).ptr;
+        std::memcpy(cursor, kDate.data(), kDate.size());
+        cursor = payment.date.write(cursor + kDate.size());
+        std::memcpy(cursor, kAmount.data(), kAmount.size());
+        cursor = payment.amount.write(cursor + kAmount.size());
+        std::memcpy(cursor, kClose.data(), kClose.size());
+        cursor += kClose.size();
     }
+    out.resize(static_cast<std::size_t>(cursor - out.data()));
     out.push_back(']');
 }
 
@@ -214,15 +230,13 @@ public:
         ParseHandler::endObject();
     }
     void key(const std::string& name) override {
-        std::vector<std::string>& seen = keys_.back();
-        if (std::find(seen.begin(), seen.end(), name) != seen.end())
+        if (!keys_.back().insert(name).second)
             throw DuplicateKey{name};
-        seen.push_back(name);
         ParseHandler::key(name);
     }
 
 private:
-    std::vector<std::vector<std::string>> keys_;
+    std::vector<std::unordered_set<std::string>> keys_; // per open object: linear, not quadratic
 };
 
 Object::Ptr objectOf(const Var& value) {
@@ -450,7 +464,7 @@ void appendPlanData(const EnrollmentPlan& plan, std::string& out) {
 
 std::string renderPlanData(const EnrollmentPlan& plan) {
     std::string out;
-    out.reserve(160 + 56 * plan.payments.size() + 48 * plan.fees.size() + plan.name.size());
+    out.reserve(160 + 80 * plan.payments.size() + 48 * plan.fees.size() + plan.name.size());
     appendPlanData(plan, out);
     return out;
 }

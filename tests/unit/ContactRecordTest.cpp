@@ -299,6 +299,16 @@ BOOST_AUTO_TEST_CASE(csv_skips_a_byte_order_mark_and_empty_lines) {
                                                     "b"}}));
 }
 
+BOOST_AUTO_TEST_CASE(csv_keeps_the_bytes_of_a_partial_byte_order_mark) {
+    // Found by fuzz_contact_csv: EF BB without BF used to vanish, hiding bytes that are not
+    // UTF-8 from the validation that follows.
+    BOOST_TEST(readAll("\xEF\xBB"
+                       "firstname\nMike\n") == (std::vector<Row>{{"\xEF\xBB"
+                                                                  "firstname"},
+                                                                 {"Mike"}}));
+    BOOST_CHECK_THROW(readAll("\xEF\"a\"\n"), RecordError); // a quote inside an unquoted field
+}
+
 BOOST_AUTO_TEST_CASE(csv_line_numbers_count_skipped_empty_lines) {
     std::istringstream in("a\n\n\nb\n");
     CsvReader reader(in);

@@ -444,4 +444,15 @@ BOOST_AUTO_TEST_CASE(import_errors_are_prefixed_with_plan) {
     BOOST_TEST(std::string(error.what()) == "plan.frequency: is missing");
 }
 
+BOOST_AUTO_TEST_CASE(an_object_with_many_keys_is_refused_quickly_and_duplicates_still_are) {
+    // Found while fuzzing: the duplicate-key check was quadratic in the number of keys.
+    std::string text = "{\"v\": 1";
+    for (int i = 0; i < 60000; ++i)
+        text += ", \"k" + std::to_string(i) + "\": 0";
+    text += "}";
+    BOOST_CHECK_THROW(parsePlanData(text), PlanDataError);
+    const std::string duplicate = planDataError(R"({"v": 1, "v": 1})").what();
+    BOOST_TEST(duplicate.find("'v'") != std::string::npos, duplicate);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -452,4 +452,12 @@ BOOST_AUTO_TEST_CASE(keep_stored_secrets_with_two_secret_pairs_of_the_same_key) 
     BOOST_TEST(applied.pairs[1].value == "second");
 }
 
+BOOST_AUTO_TEST_CASE(an_integer_past_the_64_bit_range_is_a_problem_not_a_crash) {
+    // Found by fuzz_webhook_json: the value overflowed inside POCO's conversion.
+    auto problems = problemsOf(
+        R"({"title": "t", "url": "https://h/", "pairs": [], "id": 18446744073709551615})");
+    BOOST_REQUIRE_EQUAL(problems.size(), 1u);
+    BOOST_TEST(contains(problems.front(), "out of range"), problems.front());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
