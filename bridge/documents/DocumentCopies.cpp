@@ -1,5 +1,10 @@
 #include "bridge/documents/DocumentCopies.h"
 
+#include "bridge/activation/EventNames.h"
+#include "bridge/activation/EventRaiser.h"
+#include "bridge/outbox/OutboxSignal.h"
+#include "bridge/store/ContactStore.h"
+
 #include "bridge/Clock.h"
 #include "bridge/store/ContactExtrasStore.h"
 
@@ -133,6 +138,7 @@ std::optional<std::int64_t> DocumentCopies::complete(const ClaimedCopy& copy,
                                                      std::int64_t nowMs) {
     std::optional<std::int64_t> documentId;
     std::optional<std::filesystem::path> movedTo;
+    std::size_t queued = 0;
     try {
         database_.write([&](Poco::Data::Session& session) {
             if (!holdsLease(session, copy.id, owner))
@@ -152,6 +158,18 @@ std::optional<std::int64_t> DocumentCopies::complete(const ClaimedCopy& copy,
                        "document_id = ?, next_attempt_ms = NULL, lease_owner = NULL, "
                        "lease_until_ms = NULL, last_error = '', updated_at = ? WHERE id = ?",
                 use(id), use(updatedAt), bind(copy.id), now;
+            ContactStore::touch(session, copy.contactId);
+            EventRaiser raiser(session, nowMs);
+            raiser.raise({std::string(kDocumentUploaded),
+                          copy.contactId,
+                          "document " + std::to_string(id) + " (copied from " +
+                              std::to_string(copy.sourceAccount) + "-" +
+                              std::to_string(copy.sourceContact) + "-" +
+                              std::to_string(copy.sourceDocument) + ")",
+                          owner,
+                          "",
+                          {}});
+            queued = raiser.deliveriesQueued();
             documentId = id;
         });
     } catch (...) {
@@ -162,6 +180,8 @@ std::optional<std::int64_t> DocumentCopies::complete(const ClaimedCopy& copy,
         }
         throw;
     }
+    if (queued)
+        OutboxSignal::notify();
     return documentId;
 }
 

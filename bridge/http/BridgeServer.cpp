@@ -49,7 +49,7 @@ bool isHexToken(std::string_view text) {
 class Router : public Poco::Net::HTTPRequestHandlerFactory {
 public:
     Router(const Config& config, Database& database, ReceiveLimits limits)
-        : config_(config), database_(database), dataSources_(database), limits_(limits) {}
+        : config_(config), database_(database), dataSources_(database, true), limits_(limits) {}
 
     Poco::Net::HTTPRequestHandler*
     createRequestHandler(const Poco::Net::HTTPServerRequest& request) override {

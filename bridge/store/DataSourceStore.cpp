@@ -4,6 +4,7 @@
 #include "bridge/activation/EventNames.h"
 #include "bridge/activation/EventRaiser.h"
 #include "bridge/outbox/OutboxSignal.h"
+#include "bridge/store/GroupCommit.h"
 #include "bridge/store/WebhookStore.h"
 
 #include "bridge/Clock.h"
@@ -219,12 +220,18 @@ void activate(Poco::Data::Session& session, const DataSource& source,
 
 } // namespace
 
+DataSourceStore::DataSourceStore(Database& database, bool groupCommits)
+    : database_(database),
+      commits_(groupCommits ? std::make_unique<GroupCommit>(database) : nullptr) {}
+
+DataSourceStore::~DataSourceStore() = default;
+
 ReceivedContact DataSourceStore::receive(const DataSource& source, mapping::Contact& contact,
                                          const std::vector<std::string>& ignoredKeys,
                                          const std::string& idempotencyKey,
                                          const ReceivedExtras* extras, const std::string& hops) {
     ReceivedContact result;
-    database_.write([&](Poco::Data::Session& session) {
+    auto job = [&](Poco::Data::Session& session) {
         result = ReceivedContact{};
         if (!idempotencyKey.empty()) {
             std::vector<std::int64_t> ids;
@@ -260,7 +267,11 @@ ReceivedContact DataSourceStore::receive(const DataSource& source, mapping::Cont
                 use(receivedAt), now;
         }
         activate(session, source, contact, Hops::parse(hops), result);
-    });
+    };
+    if (commits_)
+        commits_->run(job);
+    else
+        database_.write(job);
     if (result.deliveriesQueued)
         OutboxSignal::notify();
     if (!result.notPostedOn.empty())

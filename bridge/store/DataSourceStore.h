@@ -6,6 +6,7 @@
 #include "mapping/Contact.h"
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,9 +34,14 @@ struct ReceivedContact {
     std::size_t deliveriesQueued = 0; // the post-on and trigger deliveries
 };
 
+class GroupCommit;
+
 class DataSourceStore {
 public:
-    explicit DataSourceStore(Database& database) : database_(database) {}
+    // With groupCommits, receive() shares transactions with concurrent receives (one thread
+    // commits them together); each still returns only after its own commit.
+    explicit DataSourceStore(Database& database, bool groupCommits = false);
+    ~DataSourceStore();
 
     DataSource add(std::int64_t accountId, const std::string& name,
                    std::optional<std::int64_t> webhookId);
@@ -61,6 +67,7 @@ public:
 
 private:
     Database& database_;
+    std::unique_ptr<GroupCommit> commits_;
 };
 
 std::string randomHexToken(std::size_t bytes = 20);
