@@ -1,0 +1,68 @@
+// Group commits on a real SQLite file: many threads' jobs share transactions, a job that
+// throws is rolled back alone and its caller gets the exception, and every caller returns
+// after its own work is committed (visible to another connection).
+#include "bridge/store/GroupCommit.h"
+#include "support/TempDir.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <thread>
+
+using namespace dpp::bridge;
+using namespace Poco::Data::Keywords;
+using dpp::testing::TempDir;
+
+BOOST_AUTO_TEST_SUITE(group_commit)
+
+BOOST_AUTO_TEST_CASE(jobs_of_many_threads_commit_and_a_failing_job_rolls_back_alone) {
+    TempDir dir;
+    Database database(dir.storeUri());
+    database.write([](Poco::Data::Session& session) {
+        session << "CREATE TABLE items (thread INTEGER, n INTEGER, PRIMARY KEY (thread, n))", now;
+    });
+    GroupCommit commits(database, 16);
+    constexpr int kThreads = 8, kJobs = 60;
+    std::atomic<int> failures{0}, visibleAfterReturn{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+        threads.emplace_back([&, t] {
+            Database reader(dir.storeUri(), 1);
+            for (int n = 0; n < kJobs; ++n) {
+                bool fails = n % 7 == 3;
+                try {
+                    commits.run([&](Poco::Data::Session& session) {
+                        int thread = t, number = n;
+                        session << "INSERT INTO items VALUES (?, ?)", use(thread), use(number), now;
+                        if (fails)
+                            throw std::runtime_error("job refused");
+                    });
+                    BOOST_CHECK(!fails);
+                } catch (const std::runtime_error& error) {
+                    BOOST_CHECK(fails);
+                    BOOST_CHECK_EQUAL(std::string(error.what()), "job refused");
+                    ++failures;
+                    continue;
+                }
+                int count = 0;
+                reader.read([&](Poco::Data::Session& session) {
+                    int thread = t, number = n;
+                    session << "SELECT COUNT(*) FROM items WHERE thread = ? AND n = ?", use(thread),
+                        use(number), into(count), now;
+                });
+                if (count == 1)
+                    ++visibleAfterReturn;
+            }
+        });
+    for (auto& thread : threads)
+        thread.join();
+    int stored = 0;
+    database.read([&](Poco::Data::Session& session) {
+        session << "SELECT COUNT(*) FROM items", into(stored), now;
+    });
+    BOOST_TEST(stored == kThreads * kJobs - failures.load());
+    BOOST_TEST(visibleAfterReturn.load() == stored);
+    BOOST_TEST(failures.load() == kThreads * ((kJobs + 3) / 7));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
