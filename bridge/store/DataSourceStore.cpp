@@ -3,9 +3,13 @@
 #include "bridge/Log.h"
 #include "bridge/activation/EventNames.h"
 #include "bridge/activation/EventRaiser.h"
+#include "bridge/documents/PeerAuthentication.h"
 #include "bridge/outbox/OutboxSignal.h"
 #include "bridge/store/GroupCommit.h"
+
 #include "bridge/store/WebhookStore.h"
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA2Engine.h>
 
 #include "bridge/Clock.h"
 #include "bridge/InputError.h"
@@ -123,19 +127,28 @@ DataSource DataSourceStore::add(std::int64_t accountId, const std::string& name,
         if (webhookId)
             webhook = *webhookId;
         std::string createdAt = nowText();
-        session << "INSERT INTO data_sources (account_id, name, token, webhook_id, created_at) "
-                   "VALUES (?, ?, ?, ?, ?) RETURNING id",
-            use(accountId), useRef(name), useRef(source.token), use(webhook), use(createdAt),
-            into(source.id), now;
+        std::string tokenHash = tokenSha256(source.token);
+        session << "INSERT INTO data_sources (account_id, name, token, token_sha256, webhook_id, "
+                   "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            use(accountId), useRef(name), useRef(source.token), use(tokenHash), use(webhook),
+            use(createdAt), into(source.id), now;
     });
     return source;
+}
+
+std::string tokenSha256(const std::string& token) {
+    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    sha.update(token);
+    return Poco::DigestEngine::digestToHex(sha.digest());
 }
 
 std::optional<DataSource> DataSourceStore::findByToken(const std::string& token) {
     std::optional<DataSource> result;
     database_.read([&](Poco::Data::Session& session) {
-        auto sources = selectSources(session, "token = ?", token);
-        if (!sources.empty())
+        // By the token's hash (the lookup's timing says nothing about the token), then the
+        // token itself compared in constant time.
+        auto sources = selectSources(session, "token_sha256 = ?", tokenSha256(token));
+        if (!sources.empty() && constantTimeEquals(sources.front().token, token))
             result = std::move(sources.front());
     });
     return result;

@@ -71,5 +71,7 @@ private:
 };
 
 std::string randomHexToken(std::size_t bytes = 20);
+// Lower-case hex SHA-256 of a posting token: what data sources are looked up by.
+std::string tokenSha256(const std::string& token);
 
 } // namespace dpp::bridge

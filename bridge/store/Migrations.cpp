@@ -1,5 +1,6 @@
 #include "bridge/store/Migrations.h"
 
+#include "bridge/store/DataSourceStore.h"
 #include "bridge/store/Database.h"
 
 #include <string>
@@ -15,7 +16,23 @@ struct Migration {
     int version;
     const char* description;
     std::vector<std::string> statements;
+    // Work SQL alone cannot do (run after the statements, in the same transaction).
+    void (*after)(Poco::Data::Session&) = nullptr;
 };
+
+// Data sources are found by the SHA-256 of their token, so that looking one up takes the
+// same time whatever part of a guessed token is right.
+void hashDataSourceTokens(Poco::Data::Session& session) {
+    std::vector<std::int64_t> ids;
+    std::vector<std::string> tokens;
+    session << "SELECT id, token FROM data_sources WHERE token_sha256 IS NULL", into(ids),
+        into(tokens), now;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        std::string hash = tokenSha256(tokens[i]);
+        session << "UPDATE data_sources SET token_sha256 = ? WHERE id = ?", use(hash), use(ids[i]),
+            now;
+    }
+}
 
 // Portable SQL: TEXT timestamps (ISO 8601 UTC), INTEGER ids, no SQLite-only types.
 const std::vector<Migration>& migrations() {
@@ -189,6 +206,17 @@ const std::vector<Migration>& migrations() {
              "CREATE UNIQUE INDEX deliveries_once_per_batch ON deliveries(batch_id, contact_id) "
              "WHERE batch_id IS NOT NULL",
          }},
+        {4,
+         "data sources found by the hash of their token",
+         {
+             "ALTER TABLE data_sources ADD COLUMN token_sha256 TEXT",
+         },
+         hashDataSourceTokens},
+        {5,
+         "a unique index on the token hashes",
+         {
+             "CREATE UNIQUE INDEX data_sources_by_token_hash ON data_sources(token_sha256)",
+         }},
     };
     return all;
 }
@@ -220,6 +248,8 @@ int applyMigrations(Poco::Data::Session& session) {
             continue;
         for (const std::string& statement : migration.statements)
             session << statement, now;
+        if (migration.after)
+            migration.after(session);
         int version = migration.version;
         std::string description = migration.description;
         std::string appliedAt = nowText();
