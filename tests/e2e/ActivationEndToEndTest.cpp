@@ -144,8 +144,11 @@ BOOST_AUTO_TEST_CASE(a_mass_post_delivers_each_contact_once_with_flat_memory) {
                                        << small.maxRssKilobytes / 1024 << " MB for "
                                        << kManyContacts / 10 << ", " << large.maxRssKilobytes / 1024
                                        << " MB for " << kManyContacts);
-    // Ten times the contacts, about the same memory: nothing grows with the selection.
+#ifndef DPPBRIDGE_SANITIZED
+    // Ten times the contacts, about the same memory: nothing grows with the selection. (Not
+    // under ASan, whose quarantine keeps up to 256 MB of freed memory resident.)
     BOOST_TEST(large.maxRssKilobytes < small.maxRssKilobytes + 24 * 1024);
+#endif
 }
 
 BOOST_AUTO_TEST_CASE(a_trigger_fires_once_across_a_crash_of_serve) {
