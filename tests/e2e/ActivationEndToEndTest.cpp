@@ -1,7 +1,7 @@
 // Activation with real processes: a mass post of many contacts delivers each once with flat
 // memory; a trigger fires once across a crash of serve; two instances whose data sources post
 // to each other stop the loop; a nightly job exits 0 and posts only new changes the next time.
-#include "support/Processes.h"
+#include "support/BridgeCommands.h"
 #include "support/RecordingServer.h"
 #include "support/TempDir.h"
 
@@ -20,19 +20,6 @@ using namespace dpp::testing;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::vector<std::string> with(std::vector<std::string> globals,
-                              std::initializer_list<std::string> command) {
-    globals.insert(globals.end(), command);
-    return globals;
-}
-
-CommandResult expectOk(const std::vector<std::string>& arguments) {
-    CommandResult result = runBridge(arguments);
-    BOOST_REQUIRE_MESSAGE(result.status == 0,
-                          "dppbridge exited " << result.status << ": " << result.err << result.out);
-    return result;
-}
 
 std::vector<std::string> configured(const TempDir& dir, const std::string& name,
                                     const std::string& extra = "") {

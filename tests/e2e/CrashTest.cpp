@@ -5,7 +5,7 @@
 #include "bridge/outbox/Enqueue.h"
 #include "bridge/store/ContactStore.h"
 #include "bridge/store/WebhookStore.h"
-#include "support/Processes.h"
+#include "support/BridgeCommands.h"
 #include "support/TempDir.h"
 
 #include <boost/test/unit_test.hpp>
@@ -34,18 +34,6 @@ std::vector<std::string> configFor(const TempDir& dir, const std::string& side) 
         << "delivery.idle_poll = 200ms\n"
         << "delivery.workers = 4\n";
     return {"--config", dir.file(side + ".properties")};
-}
-
-CommandResult expectOk(std::vector<std::string> arguments) {
-    CommandResult result = runBridge(arguments);
-    BOOST_REQUIRE_MESSAGE(result.status == 0, result.err + result.out);
-    return result;
-}
-
-std::vector<std::string> with(std::vector<std::string> globals,
-                              std::initializer_list<std::string> command) {
-    globals.insert(globals.end(), command);
-    return globals;
 }
 
 } // namespace

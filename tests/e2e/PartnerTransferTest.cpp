@@ -2,7 +2,7 @@
 // 5 MiB) and budget values goes from account 1001 to account 2002 and arrives identical. The
 // source's document endpoint is down when the contact arrives; the copies complete once it
 // is back. A stranger is refused by the document endpoint.
-#include "support/Processes.h"
+#include "support/BridgeCommands.h"
 #include "support/TempDir.h"
 
 #include <Poco/JSON/Parser.h>
@@ -20,19 +20,6 @@
 using namespace dpp::testing;
 
 namespace {
-
-std::vector<std::string> with(std::vector<std::string> globals,
-                              std::initializer_list<std::string> command) {
-    globals.insert(globals.end(), command);
-    return globals;
-}
-
-CommandResult expectOk(const std::vector<std::string>& arguments) {
-    CommandResult result = runBridge(arguments);
-    BOOST_REQUIRE_MESSAGE(result.status == 0,
-                          "dppbridge exited " << result.status << ": " << result.err << result.out);
-    return result;
-}
 
 Poco::JSON::Object::Ptr contactJson(const std::vector<std::string>& globals,
                                     const std::string& id) {
