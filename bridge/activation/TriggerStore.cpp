@@ -1,5 +1,7 @@
 #include "bridge/activation/TriggerStore.h"
 
+#include "bridge/store/RowValues.h"
+
 #include "bridge/InputError.h"
 #include "bridge/activation/EventNames.h"
 #include "bridge/store/WebhookStore.h"
@@ -13,12 +15,6 @@ using namespace Poco::Data::Keywords;
 namespace dpp::bridge {
 
 namespace {
-
-std::optional<std::int64_t> optionalInteger(const Poco::Dynamic::Var& value) {
-    if (value.isEmpty())
-        return std::nullopt;
-    return value.convert<std::int64_t>();
-}
 
 std::vector<Trigger> selectTriggers(Poco::Data::Session& session, const std::string& event) {
     Poco::Data::Statement select(session);

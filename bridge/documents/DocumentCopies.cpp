@@ -1,5 +1,7 @@
 #include "bridge/documents/DocumentCopies.h"
 
+#include "bridge/store/RowValues.h"
+
 #include "bridge/activation/EventNames.h"
 #include "bridge/activation/EventRaiser.h"
 #include "bridge/outbox/OutboxSignal.h"
@@ -22,12 +24,6 @@ const char* kCopyColumns =
     "SELECT id, contact_id, source_account, source_contact, source_document, status, "
     "attempts, next_attempt_ms, last_error, document_id, created_at, updated_at "
     "FROM document_copies ";
-
-std::optional<std::int64_t> optionalInteger(const Poco::Dynamic::Var& value) {
-    if (value.isEmpty())
-        return std::nullopt;
-    return value.convert<std::int64_t>();
-}
 
 std::vector<DocumentCopyRecord> readCopies(Poco::Data::Statement& select) {
     select.execute();

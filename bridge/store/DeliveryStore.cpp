@@ -1,5 +1,7 @@
 #include "bridge/store/DeliveryStore.h"
 
+#include "bridge/store/RowValues.h"
+
 #include "bridge/Clock.h"
 #include "bridge/InputError.h"
 #include "bridge/store/DataSourceStore.h"
@@ -18,12 +20,6 @@ const char* kDeliveryColumns =
     "SELECT id, idempotency_key, webhook_id, contact_id, status, method, url, content_type, "
     "body, destination, attempts, next_attempt_ms, origin, replay_of, last_error, created_at, "
     "updated_at, batch_id, hops FROM deliveries ";
-
-std::optional<std::int64_t> optionalInteger(const Poco::Dynamic::Var& value) {
-    if (value.isEmpty())
-        return std::nullopt;
-    return value.convert<std::int64_t>();
-}
 
 std::vector<DeliveryRecord> readDeliveries(Poco::Data::Statement& select) {
     select.execute();
