@@ -55,8 +55,13 @@ std::string maskValue(std::string_view value) {
             ++digits;
     if (value.size() < 8 || digits * 2 < value.size())
         return std::string(kSecretMask);
-    std::string out(value.size() - 4, '*');
-    out.append(value.substr(value.size() - 4));
+    // The last four bytes, less any leading UTF-8 continuation bytes: a mask never splits a
+    // character, so it stays valid UTF-8 wherever it is shown or re-encoded.
+    std::size_t keptFrom = value.size() - 4;
+    while (keptFrom < value.size() && (static_cast<unsigned char>(value[keptFrom]) & 0xC0) == 0x80)
+        ++keptFrom;
+    std::string out(keptFrom, '*');
+    out.append(value.substr(keptFrom));
     return out;
 }
 

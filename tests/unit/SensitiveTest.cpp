@@ -80,4 +80,11 @@ BOOST_AUTO_TEST_CASE(mask_hides_short_or_wordy_values_entirely) {
     BOOST_TEST(kSecretMask == "****");
 }
 
+// Found by fuzz_template: the kept tail began inside a multi-byte character, so a masked query
+// was no longer valid UTF-8.
+BOOST_AUTO_TEST_CASE(mask_never_splits_a_utf8_character) {
+    BOOST_TEST(maskValue("1234567890\xC3\xA9\xE2\x82\xAC") == "************\xE2\x82\xAC");
+    BOOST_TEST(maskValue("12345678\xC3\xA9") == "******78\xC3\xA9");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
