@@ -71,6 +71,16 @@ void readPeer(Config& config, const std::string& key, const std::string& value) 
                           "': a peer has url, username and password");
 }
 
+// A path named in a configuration file: relative ones are read against the file's folder, so
+// that a configuration and its key file can move together.
+std::string resolveBeside(const std::string& configPath, const std::string& value) {
+    std::filesystem::path named(value);
+    if (value.empty() || named.is_absolute())
+        return value;
+    std::filesystem::path folder = std::filesystem::path(configPath).parent_path();
+    return folder.empty() ? value : (folder / named).string();
+}
+
 } // namespace
 
 std::chrono::milliseconds parseDuration(const std::string& text, const std::string& what) {
@@ -150,6 +160,7 @@ const std::vector<std::string>& Config::knownKeys() {
         "delivery.lease",
         "tls.ca_file",
         "network.allow_private_destinations",
+        "secrets.key_file",
     };
     return keys;
 }
@@ -195,7 +206,8 @@ Config Config::load(const std::string& path) {
             throw ConfigError("unknown configuration key " + where +
                               " (known keys: store.uri, "
                               "server.*, delivery.*, tls.ca_file, "
-                              "network.allow_private_destinations, peers.<account>.*)");
+                              "network.allow_private_destinations, secrets.key_file, "
+                              "peers.<account>.*)");
         if (key == "store.uri")
             config.storeUri = value;
         else if (key == "server.listen")
@@ -234,6 +246,8 @@ Config Config::load(const std::string& path) {
             config.tlsCaFile = value;
         else if (key == "network.allow_private_destinations")
             config.allowPrivateDestinations = parseBoolean(value, where);
+        else if (key == "secrets.key_file")
+            config.secretKeyFile = resolveBeside(path, value);
     }
     if (!config.tlsCaFile.empty() && !std::filesystem::exists(config.tlsCaFile))
         throw ConfigError("tls.ca_file '" + config.tlsCaFile + "' in " + path + " does not exist");

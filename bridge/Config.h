@@ -53,6 +53,9 @@ struct Config {
     std::string tlsCaFile;
     bool allowPrivateDestinations = false;
     std::map<std::int64_t, PeerConfig> peers;
+    // The file holding the key that seals secrets at rest (a relative path is read against
+    // the configuration file's folder); empty for none. DPPBRIDGE_SECRET_KEY overrides it.
+    std::string secretKeyFile;
 
     // Reads a properties file; an empty path gives the defaults. Throws ConfigError.
     static Config load(const std::string& path);

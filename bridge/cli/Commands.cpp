@@ -35,6 +35,7 @@ std::vector<Command> allCommands() {
     addActivationCommands(commands);
     addBatchCommands(commands);
     addServeCommands(commands);
+    addSecretsCommands(commands);
     return commands;
 }
 

@@ -29,6 +29,7 @@ void addDeliveryCommands(std::vector<Command>& commands);
 void addServeCommands(std::vector<Command>& commands);
 void addActivationCommands(std::vector<Command>& commands);
 void addBatchCommands(std::vector<Command>& commands);
+void addSecretsCommands(std::vector<Command>& commands);
 
 int run(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err);
 

@@ -8,6 +8,7 @@
 #include "bridge/store/WebhookStore.h"
 #include "mapping/KeyCheck.h"
 #include "mapping/SampleString.h"
+#include "mapping/Sensitive.h"
 #include "specialparams/SpecialParameters.h"
 
 #include <fstream>
@@ -123,7 +124,9 @@ int webhookShow(const Arguments& arguments, CommandContext& context) {
         const auto& pair = webhook.pairs[i];
         context.out() << "  " << i + 1 << ". " << pair.key << " = "
                       << (pair.field ? "{" + std::string(mapping::info(*pair.field).tag) + "}"
-                                     : (pair.secret ? std::string("****") : pair.value))
+                          : pair.secret || mapping::isSensitiveName(pair.key)
+                              ? std::string(mapping::kSecretMask)
+                              : pair.value)
                       << "\n";
     }
     return 0;

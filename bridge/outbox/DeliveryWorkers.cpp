@@ -5,12 +5,63 @@
 #include "bridge/Log.h"
 #include "bridge/send/HttpSender.h"
 #include "bridge/send/ResponseExcerpt.h"
+#include "bridge/store/StoreSecrets.h"
 #include "bridge/store/WebhookStore.h"
+#include "mapping/Encoding.h"
+#include "mapping/Sensitive.h"
+
+#include <Poco/Base64Encoder.h>
 
 #include <random>
+#include <sstream>
 #include <unistd.h>
 
 namespace dpp::bridge {
+
+namespace {
+
+std::string base64(const std::string& text) {
+    std::ostringstream out;
+    Poco::Base64Encoder encoder(out);
+    encoder.rdbuf()->setLineLength(0);
+    encoder << text;
+    encoder.close();
+    return out.str();
+}
+
+// The webhook's secrets as a receiver may echo them (a debugging endpoint answering with the
+// request it got): the password, the Authorization credentials, constant secret values, raw
+// and percent-encoded. Shorter values are left alone: masking them would garble the text.
+std::vector<std::string> echoableSecrets(const mapping::WebhookDefinition& webhook) {
+    std::vector<std::string> secrets;
+    auto add = [&secrets](const std::string& value) {
+        if (value.size() < 4)
+            return;
+        secrets.push_back(value);
+        std::string encoded = mapping::percentEncode(value);
+        if (encoded != value)
+            secrets.push_back(std::move(encoded));
+    };
+    if (webhook.auth) {
+        add(webhook.auth->password);
+        add(base64(webhook.auth->username + ":" + webhook.auth->password));
+    }
+    for (const auto& pair : webhook.pairs)
+        if (!pair.field && (pair.secret || mapping::isSensitiveName(pair.key)) &&
+            pair.value.find('{') == std::string::npos)
+            add(pair.value);
+    return secrets;
+}
+
+// Masks every echoed secret in text that goes into the delivery record and the log.
+void maskEchoedSecrets(std::string& text, const std::vector<std::string>& secrets) {
+    for (const std::string& secret : secrets)
+        for (std::size_t at = text.find(secret); at != std::string::npos;
+             at = text.find(secret, at + mapping::kSecretMask.size()))
+            text.replace(at, secret.size(), mapping::kSecretMask);
+}
+
+} // namespace
 
 // One worker's private state: its HTTP sender with keep-alive connections, a short-lived
 // cache of webhook definitions, and its random source for jitter. Used by one thread.
@@ -75,19 +126,48 @@ public:
         request.body = delivery.wireBody;
         request.idempotencyKey = delivery.idempotencyKey;
         request.hops = delivery.hops;
-        const mapping::WebhookDefinition* webhook = definition(delivery.webhookId);
+        std::int64_t now = owner_.clock_.nowMs();
+        int attemptsMade = delivery.attempts + 1;
+        outcome.attemptNumber = attemptsMade;
+        // A request or password that cannot be opened (no key, another key) is never sent:
+        // the attempt is recorded with the reason and retried on the schedule, without
+        // counting against the destination, so that fixing the key lets it go out.
+        std::string unsent = delivery.unreadable;
+        const mapping::WebhookDefinition* webhook = nullptr;
+        if (unsent.empty()) {
+            try {
+                webhook = definition(delivery.webhookId);
+            } catch (const SecretAccessError& error) {
+                unsent = "delivery " + std::to_string(delivery.id) + ": " + error.what() +
+                         "; nothing was sent";
+            }
+        }
+        if (!unsent.empty()) {
+            logError(unsent);
+            result.attempt.error = unsent;
+            result.attempt.outcome = "retryable";
+            std::uniform_real_distribution<double> unit(0.0, 1.0);
+            result.nextAttemptMs =
+                owner_.retryPolicy_.nextAttempt(attemptsMade, now, std::nullopt, unit(random_));
+            result.status = result.nextAttemptMs ? "queued" : "dead";
+            return outcome;
+        }
         if (webhook) {
             request.auth = webhook->auth;
             request.successBodyContains = webhook->success.bodyContains;
         }
         SendResult sent = sender_.send(request, &connections_);
+        now = owner_.clock_.nowMs();
+        if (webhook) {
+            std::vector<std::string> secrets = echoableSecrets(*webhook);
+            maskEchoedSecrets(sent.error, secrets);
+            maskEchoedSecrets(sent.responseExcerpt, secrets);
+        }
         result.attempt.durationMs = sent.duration.count();
         result.attempt.statusCode = sent.statusCode;
         result.attempt.error = sent.error;
         result.attempt.responseExcerpt =
             printableExcerpt(sent.responseExcerpt, owner_.config_.responseExcerptBytes);
-        std::int64_t now = owner_.clock_.nowMs();
-        int attemptsMade = delivery.attempts + 1;
         if (sent.delivered) {
             result.attempt.outcome = result.status = "delivered";
         } else if (sent.retryable) {
@@ -103,7 +183,6 @@ public:
         } else {
             result.attempt.outcome = result.status = "failed";
         }
-        outcome.attemptNumber = attemptsMade;
         return outcome;
     }
 
@@ -197,8 +276,11 @@ void DeliveryWorkers::run(std::size_t index) {
         std::int64_t now = clock_.nowMs();
         std::int64_t wait = config_.idlePoll.count();
         try {
-            if (auto due = DeliveryStore(database_).nextDueMs())
-                wait = std::clamp<std::int64_t>(*due - now, 1, wait);
+            // Something due that this claim did not get (another worker's, another process's):
+            // a short pause rather than a spin.
+            if (auto due = DeliveryStore(database_).nextDueMs(now))
+                wait = *due <= now ? std::min<std::int64_t>(wait, 20)
+                                   : std::clamp<std::int64_t>(*due - now, 1, wait);
         } catch (const std::exception& error) {
             logError("delivery worker " + worker.id() + ": " + error.what());
         }

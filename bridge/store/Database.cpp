@@ -1,6 +1,7 @@
 #include "bridge/store/Database.h"
 
 #include "bridge/store/Migrations.h"
+#include "bridge/store/StoreSecrets.h"
 
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/DateTimeFormat.h>
@@ -146,6 +147,11 @@ WriteTransaction::~WriteTransaction() {
 void WriteTransaction::commit() {
     session_ << "COMMIT", now;
     open_ = false;
+}
+
+void Database::setSecretBox(std::shared_ptr<const SecretBox> box) {
+    secretBox_ = std::move(box);
+    StoreSecrets::attach(location_.target, secretBox_);
 }
 
 std::string nowText() {

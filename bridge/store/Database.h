@@ -16,6 +16,8 @@
 
 namespace dpp::bridge {
 
+class SecretBox;
+
 class StoreError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
@@ -36,6 +38,14 @@ public:
     Database& operator=(const Database&) = delete;
 
     const StoreLocation& location() const { return location_; }
+
+    // Secrets at rest (bridge/store/StoreSecrets.h): the box that seals this store's webhook
+    // passwords, secret pair values and wire requests; none means they are stored in clear.
+    // Set once by whoever opened the store (the CLI: DPPBRIDGE_SECRET_KEY or
+    // secrets.key_file), right after opening and before the Database is shared between
+    // threads. The store's code reaches it through its sessions (StoreSecrets).
+    void setSecretBox(std::shared_ptr<const SecretBox> box);
+    const std::shared_ptr<const SecretBox>& secretBox() const { return secretBox_; }
 
     // Applies the migrations not yet applied; idempotent. Returns how many were applied.
     int migrate();
@@ -73,6 +83,7 @@ private:
     std::mutex mutex_;
     std::condition_variable available_;
     std::mutex writeMutex_; // one write transaction at a time in this process
+    std::shared_ptr<const SecretBox> secretBox_;
 };
 
 // Rolls back on unwind unless commit() was called. Used by Database::write().

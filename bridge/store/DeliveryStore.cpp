@@ -5,6 +5,7 @@
 #include "bridge/Clock.h"
 #include "bridge/InputError.h"
 #include "bridge/store/DataSourceStore.h"
+#include "bridge/store/StoreSecrets.h"
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
@@ -96,6 +97,11 @@ void updateDestination(Poco::Data::Session& session, const std::string& destinat
 
 namespace {
 
+// The wire request is sealed for its delivery's Idempotency-Key.
+std::string wirePlace(const char* column, const std::string& idempotencyKey) {
+    return std::string("deliveries.") + column + ":" + idempotencyKey;
+}
+
 DeliveryRecord insertDelivery(Poco::Data::Session& session, const NewDelivery& delivery,
                               std::int64_t nowMs) {
     DeliveryRecord record;
@@ -130,6 +136,22 @@ DeliveryRecord insertDelivery(Poco::Data::Session& session, const NewDelivery& d
         leaseOwner = delivery.claimedBy;
         leaseUntil = nowMs + delivery.leaseMs;
     }
+    // With a key the wire request is always sealed; without one, a request whose masked twin
+    // differs (it carries a secret, an SSN, a bank number) is what the policy warns about.
+    StoreSecrets secrets(session);
+    bool carriesSecrets =
+        delivery.wireUrl != delivery.maskedUrl || delivery.wireBody != delivery.maskedBody;
+    std::string wireUrl, wireBody;
+    if (secrets.sealing() || carriesSecrets) {
+        std::string what = "the wire request of delivery " + record.idempotencyKey;
+        wireUrl = secrets.seal(delivery.wireUrl, wirePlace("wire_url", record.idempotencyKey), what,
+                               carriesSecrets);
+        wireBody = secrets.seal(delivery.wireBody, wirePlace("wire_body", record.idempotencyKey),
+                                what, carriesSecrets);
+    } else {
+        wireUrl = delivery.wireUrl;
+        wireBody = delivery.wireBody;
+    }
     session << "INSERT INTO deliveries (idempotency_key, webhook_id, contact_id, status, "
                "lease_owner, lease_until_ms, "
                "method, url, content_type, body, wire_url, wire_body, destination, "
@@ -138,10 +160,10 @@ DeliveryRecord insertDelivery(Poco::Data::Session& session, const NewDelivery& d
                "RETURNING id",
         useRef(record.idempotencyKey), use(record.webhookId), use(record.contactId),
         useRef(record.status), use(leaseOwner), use(leaseUntil), useRef(record.method),
-        useRef(record.url), useRef(record.contentType), useRef(record.body), bind(delivery.wireUrl),
-        bind(delivery.wireBody), useRef(record.destination), use(due), useRef(record.origin),
-        use(replayOf), useRef(record.createdAt), useRef(record.updatedAt), use(batchId),
-        useRef(record.hops), into(record.id), now;
+        useRef(record.url), useRef(record.contentType), useRef(record.body), use(wireUrl),
+        use(wireBody), useRef(record.destination), use(due), useRef(record.origin), use(replayOf),
+        useRef(record.createdAt), useRef(record.updatedAt), use(batchId), useRef(record.hops),
+        into(record.id), now;
     if (delivery.replayOf)
         insertEvent(session, *delivery.replayOf, delivery.origin, "rerendered",
                     "new delivery " + std::to_string(record.id));
@@ -187,7 +209,25 @@ namespace {
 const char* kClaimColumns = "SELECT id, idempotency_key, webhook_id, contact_id, method, wire_url, "
                             "content_type, wire_body, destination, attempts, hops FROM deliveries ";
 
-void readClaimed(Poco::Data::Statement& select, std::vector<ClaimedDelivery>& claimed) {
+// Opens a claimed delivery's wire request. One that cannot be opened (no key, another key)
+// is handed over empty, with the reason, and is not sent.
+void openWire(const StoreSecrets& secrets, ClaimedDelivery& delivery) {
+    std::string what = "the stored request of delivery " + std::to_string(delivery.id) + " (" +
+                       delivery.idempotencyKey + ")";
+    try {
+        delivery.wireUrl =
+            secrets.open(delivery.wireUrl, wirePlace("wire_url", delivery.idempotencyKey), what);
+        delivery.wireBody =
+            secrets.open(delivery.wireBody, wirePlace("wire_body", delivery.idempotencyKey), what);
+    } catch (const SecretAccessError& error) {
+        delivery.wireUrl.clear();
+        delivery.wireBody.clear();
+        delivery.unreadable = std::string(error.what()) + "; nothing was sent";
+    }
+}
+
+void readClaimed(Poco::Data::Statement& select, const StoreSecrets& secrets,
+                 std::vector<ClaimedDelivery>& claimed) {
     select.execute();
     Poco::Data::RecordSet rows(select);
     for (std::size_t i = 0; i < rows.rowCount(); ++i) {
@@ -203,6 +243,7 @@ void readClaimed(Poco::Data::Statement& select, std::vector<ClaimedDelivery>& cl
         delivery.destination = rows.value(8, i).convert<std::string>();
         delivery.attempts = rows.value(9, i).convert<int>();
         delivery.hops = rows.value(10, i).convert<std::string>();
+        openWire(secrets, delivery);
         claimed.push_back(std::move(delivery));
     }
 }
@@ -214,6 +255,7 @@ std::vector<ClaimedDelivery> DeliveryStore::claim(const std::string& owner, std:
                                                   std::optional<std::int64_t> onlyId) {
     std::vector<ClaimedDelivery> claimed;
     database_.write([&](Poco::Data::Session& session) {
+        StoreSecrets secrets(session);
         std::int64_t current = nowMs;
         const char* notPaused = " AND destination NOT IN (SELECT destination FROM destinations "
                                 "WHERE paused_until_ms > ?) ";
@@ -225,7 +267,7 @@ std::vector<ClaimedDelivery> DeliveryStore::claim(const std::string& owner, std:
                           "(status = 'sending' AND lease_until_ms < ?))" +
                           notPaused,
                 use(only), use(current), use(current), use(current);
-            readClaimed(select, claimed);
+            readClaimed(select, secrets, claimed);
         } else {
             // Expired leases first (a crashed worker's), then due work in due order: two range
             // walks of deliveries_due, never a sort of the whole queue.
@@ -235,7 +277,7 @@ std::vector<ClaimedDelivery> DeliveryStore::claim(const std::string& owner, std:
                            "WHERE status = 'sending' AND lease_until_ms < ?" + notPaused +
                            "LIMIT ?",
                 use(current), use(current), use(count);
-            readClaimed(expired, claimed);
+            readClaimed(expired, secrets, claimed);
             if (claimed.size() < limit) {
                 Poco::Data::Statement due(session);
                 std::size_t rest = limit - claimed.size();
@@ -243,7 +285,7 @@ std::vector<ClaimedDelivery> DeliveryStore::claim(const std::string& owner, std:
                            "WHERE status = 'queued' AND next_attempt_ms <= ?" + notPaused +
                            "ORDER BY next_attempt_ms LIMIT ?",
                     use(current), use(current), use(rest);
-                readClaimed(due, claimed);
+                readClaimed(due, secrets, claimed);
             }
         }
         std::int64_t leaseUntil = nowMs + leaseMs;
@@ -280,6 +322,7 @@ std::optional<ClaimedDelivery> DeliveryStore::claimed(std::int64_t id, const std
         delivery.destination = rows.value(7, 0).convert<std::string>();
         delivery.attempts = rows.value(8, 0).convert<int>();
         delivery.hops = rows.value(9, 0).convert<std::string>();
+        openWire(StoreSecrets(session), delivery);
         result = std::move(delivery);
     });
     return result;
@@ -351,17 +394,24 @@ void DeliveryStore::release(std::int64_t id, const std::string& owner) {
     });
 }
 
-std::optional<std::int64_t> DeliveryStore::nextDueMs() {
+std::optional<std::int64_t> DeliveryStore::nextDueMs(std::int64_t nowMs) {
     std::optional<std::int64_t> due;
     database_.read([&](Poco::Data::Session& session) {
         Poco::Nullable<std::int64_t> queued, lease, probe;
-        session << "SELECT MIN(next_attempt_ms) FROM deliveries WHERE status = 'queued'",
-            into(queued), now;
+        std::int64_t current = nowMs;
+        // Deliveries of a paused destination are not due before its probe (claim skips them).
+        session << "SELECT MIN(next_attempt_ms) FROM deliveries WHERE status = 'queued' "
+                   "AND destination NOT IN (SELECT destination FROM destinations "
+                   "WHERE paused_until_ms > ?)",
+            use(current), into(queued), now;
         session << "SELECT MIN(lease_until_ms) FROM deliveries WHERE status = 'sending'",
             into(lease), now;
-        session << "SELECT MIN(paused_until_ms) FROM destinations "
-                   "WHERE paused_until_ms IS NOT NULL",
-            into(probe), now;
+        // The next probe of a paused destination that still has work queued; a pause that
+        // has run out, or one with nothing left to send, wakes nobody.
+        session << "SELECT MIN(d.paused_until_ms) FROM destinations d WHERE "
+                   "d.paused_until_ms > ? AND EXISTS (SELECT 1 FROM deliveries q WHERE "
+                   "q.status = 'queued' AND q.destination = d.destination)",
+            use(current), into(probe), now;
         for (const auto* candidate : {&queued, &lease, &probe})
             if (!candidate->isNull() && (!due || candidate->value() < *due))
                 due = candidate->value();

@@ -1,8 +1,9 @@
 #pragma once
 // The outbox and the delivery log. A delivery is one request of one webhook for one contact,
 // with a stable Idempotency-Key, the request as it goes on the wire, the same request with
-// secrets masked (the only form ever shown), and one row per attempt. Workers claim due
-// deliveries under a lease, so a crash loses nothing: an expired lease is claimed again.
+// secrets masked (the only form ever shown), and one row per attempt. The wire request is
+// sealed at rest when a key is configured (StoreSecrets); claim() and claimed() open it. Workers
+// claim due deliveries under a lease, so a crash loses nothing: an expired lease is claimed again.
 // Thread-safe through Database; every method is one transaction.
 #include "bridge/store/Database.h"
 
@@ -47,6 +48,9 @@ struct ClaimedDelivery {
     std::string destination;
     std::string hops;
     int attempts = 0; // made before this one
+    // Why the stored wire request cannot be opened (no key, another key): then wireUrl and
+    // wireBody are empty and the delivery must not be sent.
+    std::string unreadable;
 };
 
 struct NewDelivery {
@@ -164,7 +168,7 @@ public:
 
     // The earliest time something may become due: a queued delivery, an expiring lease, a
     // paused destination's next probe. Nothing when the outbox holds no pending work.
-    std::optional<std::int64_t> nextDueMs();
+    std::optional<std::int64_t> nextDueMs(std::int64_t nowMs);
     // Deliveries queued or sending.
     std::int64_t pendingCount();
 

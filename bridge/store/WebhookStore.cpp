@@ -1,6 +1,7 @@
 #include "bridge/store/WebhookStore.h"
 
 #include "bridge/InputError.h"
+#include "bridge/store/StoreSecrets.h"
 #include "mapping/Sensitive.h"
 #include "mapping/WebhookJson.h"
 
@@ -20,8 +21,35 @@ template <typename T> Poco::Nullable<T> nullable(const std::optional<T>& value) 
     return value ? Poco::Nullable<T>(*value) : Poco::Nullable<T>();
 }
 
+// Values of pairs marked secret or named like one ("password", "api_hash") are sealed, and
+// so are their samples (the value a sample string showed); a mapped field holds no value.
+bool isSecretPair(const WebhookPair& pair) {
+    return pair.secret || mapping::isSensitiveName(pair.key);
+}
+bool holdsSecret(const WebhookPair& pair) {
+    return !pair.field && !pair.value.empty() && isSecretPair(pair);
+}
+
+std::string passwordPlace(std::int64_t webhookId) {
+    return "webhooks.auth_password:" + std::to_string(webhookId);
+}
+std::string passwordName(std::int64_t webhookId) {
+    return "webhook " + std::to_string(webhookId) + " auth.password";
+}
+std::string pairPlace(std::int64_t webhookId, int position) {
+    return "webhook_pairs.value:" + std::to_string(webhookId) + ":" + std::to_string(position);
+}
+std::string samplePlace(std::int64_t webhookId, int position) {
+    return "webhook_pairs.sample:" + std::to_string(webhookId) + ":" + std::to_string(position);
+}
+std::string pairName(std::int64_t webhookId, int position, const std::string& key) {
+    return "webhook " + std::to_string(webhookId) + " pair " + std::to_string(position + 1) + " '" +
+           key + "'";
+}
+
 void writePairs(Poco::Data::Session& session, const WebhookDefinition& webhook) {
     std::int64_t id = webhook.id;
+    StoreSecrets secrets(session);
     session << "DELETE FROM webhook_pairs WHERE webhook_id = ?", use(id), now;
     for (std::size_t i = 0; i < webhook.pairs.size(); ++i) {
         const WebhookPair& pair = webhook.pairs[i];
@@ -30,10 +58,17 @@ void writePairs(Poco::Data::Session& session, const WebhookDefinition& webhook) 
         if (pair.field)
             field = std::string(mapping::info(*pair.field).tag);
         int secret = pair.secret ? 1 : 0;
+        std::string value = holdsSecret(pair) ? secrets.seal(pair.value, pairPlace(id, position),
+                                                             pairName(id, position, pair.key))
+                                              : pair.value;
+        std::string sample = isSecretPair(pair) && !pair.sample.empty()
+                                 ? secrets.seal(pair.sample, samplePlace(id, position),
+                                                pairName(id, position, pair.key) + " sample")
+                                 : pair.sample;
         session << "INSERT INTO webhook_pairs (webhook_id, position, pair_key, field, value, "
                    "secret, sample) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            use(id), use(position), useRef(pair.key), use(field), useRef(pair.value), use(secret),
-            useRef(pair.sample), now;
+            use(id), use(position), useRef(pair.key), use(field), use(value), use(secret),
+            use(sample), now;
     }
 }
 
@@ -93,11 +128,16 @@ bool WebhookStore::save(WebhookDefinition& webhook) {
         Poco::Nullable<int> port = nullable(webhook.port);
         Poco::Nullable<std::int64_t> account = nullable(webhook.account);
         Poco::Nullable<std::int64_t> destination = nullable(webhook.destinationAccount);
+        // The password is sealed for the webhook's id: a new webhook gets it once inserted.
         Poco::Nullable<std::string> username, password;
-        if (webhook.auth) {
+        if (webhook.auth)
             username = webhook.auth->username;
-            password = webhook.auth->password;
-        }
+        StoreSecrets secrets(session);
+        auto sealedPassword = [&](std::int64_t id) {
+            return secrets.seal(webhook.auth->password, passwordPlace(id), passwordName(id));
+        };
+        if (webhook.auth && existing)
+            password = sealedPassword(*existing);
         std::string updatedAt = nowText();
         if (existing) {
             webhook.id = *existing;
@@ -119,6 +159,11 @@ bool WebhookStore::save(WebhookDefinition& webhook) {
                 useRef(webhook.success.bodyContains), use(updatedAt), use(updatedAt), into(id), now;
             webhook.id = id;
             created = true;
+            if (webhook.auth) {
+                std::string sealed = sealedPassword(id);
+                session << "UPDATE webhooks SET auth_password = ? WHERE id = ?", use(sealed),
+                    use(id), now;
+            }
         }
         writePairs(session, webhook);
     });
@@ -150,14 +195,17 @@ std::optional<WebhookDefinition> WebhookStore::load(Poco::Data::Session& session
                        .value_or(mapping::ExecutionMode::Background);
     if (!row.value(7, 0).isEmpty())
         webhook.port = row.value(7, 0).convert<int>();
+    StoreSecrets secrets(session);
     if (!row.value(8, 0).isEmpty())
-        webhook.auth = mapping::BasicAuth{
-            row.value(8, 0).convert<std::string>(),
-            row.value(9, 0).isEmpty() ? std::string() : row.value(9, 0).convert<std::string>()};
+        webhook.auth = mapping::BasicAuth{row.value(8, 0).convert<std::string>(),
+                                          row.value(9, 0).isEmpty()
+                                              ? std::string()
+                                              : secrets.open(row.value(9, 0).convert<std::string>(),
+                                                             passwordPlace(id), passwordName(id))};
     webhook.success.bodyContains = row.value(10, 0).convert<std::string>();
 
     Poco::Data::Statement pairs(session);
-    pairs << "SELECT pair_key, field, value, secret, sample FROM webhook_pairs "
+    pairs << "SELECT pair_key, field, value, secret, sample, position FROM webhook_pairs "
              "WHERE webhook_id = ? ORDER BY position",
         use(id);
     pairs.execute();
@@ -167,9 +215,13 @@ std::optional<WebhookDefinition> WebhookStore::load(Poco::Data::Session& session
         pair.key = pairRows.value(0, i).convert<std::string>();
         if (!pairRows.value(1, i).isEmpty())
             pair.field = mapping::fieldByTag(pairRows.value(1, i).convert<std::string>());
-        pair.value = pairRows.value(2, i).convert<std::string>();
+        int position = pairRows.value(5, i).convert<int>();
+        pair.value = secrets.open(pairRows.value(2, i).convert<std::string>(),
+                                  pairPlace(id, position), pairName(id, position, pair.key));
         pair.secret = pairRows.value(3, i).convert<int>() != 0;
-        pair.sample = pairRows.value(4, i).convert<std::string>();
+        pair.sample =
+            secrets.open(pairRows.value(4, i).convert<std::string>(), samplePlace(id, position),
+                         pairName(id, position, pair.key) + " sample");
         webhook.pairs.push_back(std::move(pair));
     }
     return webhook;

@@ -2,7 +2,8 @@
 // A real HTTP or HTTPS server on 127.0.0.1 at a port chosen by the kernel, for integration
 // tests of clients. It records every request it handles (method, URI, headers, body) and
 // answers each with the next scripted response: a status, a body and headers, optionally
-// after hanging for a while, or by closing the connection without any answer. Tests wait for
+// after hanging for a while, by closing the connection without any answer, or by resetting it
+// (a TCP RST, as a crashing peer or a middlebox dropping state would). Tests wait for
 // requests with waitForRequests(), which blocks on a condition variable, never in a sleep.
 // Connections are kept alive when the client asks for it (RecordedRequest::peer tells which
 // requests shared one).
@@ -45,6 +46,7 @@ struct RecordedRequest {
     std::string peer; // the client's address and port: equal for requests on one connection
     HeaderList headers;
     std::string body;
+    std::chrono::steady_clock::time_point receivedAt; // when the request was read in full
 
     // The first header with this name (case-insensitive), or nothing.
     std::optional<std::string> header(const std::string& name) const {
@@ -67,6 +69,7 @@ struct ScriptedResponse {
     HeaderList headers;                // added to the response, e.g. Retry-After
     std::chrono::milliseconds hang{0}; // wait this long after reading the request
     bool closeWithoutAnswer = false;   // shut the connection down instead of answering
+    bool resetWithoutAnswer = false;   // abort the connection (RST) instead of answering
 
     static ScriptedResponse ok(std::string body = "OK") { return withStatus(200, std::move(body)); }
     static ScriptedResponse withStatus(int status, std::string body = "") {
@@ -83,6 +86,11 @@ struct ScriptedResponse {
     static ScriptedResponse closeConnection() {
         ScriptedResponse response;
         response.closeWithoutAnswer = true;
+        return response;
+    }
+    static ScriptedResponse resetConnection() {
+        ScriptedResponse response;
+        response.resetWithoutAnswer = true;
         return response;
     }
     ScriptedResponse& header(std::string name, std::string value) {
@@ -192,6 +200,7 @@ private:
             for (const auto& [name, value] : request)
                 recorded.headers.emplace_back(name, value);
             Poco::StreamCopier::copyToString(request.stream(), recorded.body);
+            recorded.receivedAt = std::chrono::steady_clock::now();
             ScriptedResponse answer;
             {
                 std::unique_lock lock(state_->mutex);
@@ -207,6 +216,18 @@ private:
                     state_->changed.wait_for(lock, answer.hang, [&] { return state_->stopping; });
                 if (state_->stopping)
                     answer.closeWithoutAnswer = true;
+            }
+            if (answer.resetWithoutAnswer && !answer.closeWithoutAnswer) {
+                // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+                response.setKeepAlive(false);
+                try {
+                    auto& socket = static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket();
+                    socket.setLinger(true, 0);
+                    socket.close();
+                } catch (const Poco::Exception&) {
+                    // already gone: the client hung up first
+                }
+                return;
             }
             if (answer.closeWithoutAnswer) {
                 response.setKeepAlive(false);
