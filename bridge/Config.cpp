@@ -111,6 +111,13 @@ std::chrono::milliseconds parseDuration(const std::string& text, const std::stri
     return std::chrono::milliseconds(number * factor);
 }
 
+std::chrono::milliseconds parsePositiveDuration(const std::string& text, const std::string& what) {
+    std::chrono::milliseconds duration = parseDuration(text, what);
+    if (duration.count() <= 0)
+        throw ConfigError(what + ": '" + text + "' must be longer than zero");
+    return duration;
+}
+
 std::vector<std::chrono::milliseconds> parseDurationList(const std::string& text,
                                                          const std::string& what) {
     std::vector<std::chrono::milliseconds> durations;
@@ -146,6 +153,15 @@ const std::vector<std::string>& Config::knownKeys() {
         "server.threads",
         "server.max_queued",
         "server.max_body_bytes",
+        "server.max_keys",
+        "server.max_key_bytes",
+        "server.max_value_bytes",
+        "server.max_json_depth",
+        "server.posts_per_second",
+        "server.idle_timeout",
+        "server.read_timeout",
+        "server.request_deadline",
+        "server.admin_token_file",
         "delivery.timeout.connect",
         "delivery.timeout.response",
         "delivery.retry.schedule",
@@ -218,6 +234,24 @@ Config Config::load(const std::string& path) {
             config.serverMaxQueued = parseCount(value, where, 1);
         else if (key == "server.max_body_bytes")
             config.maxBodyBytes = parseCount(value, where, 1);
+        else if (key == "server.max_keys")
+            config.maxKeys = parseCount(value, where, 1);
+        else if (key == "server.max_key_bytes")
+            config.maxKeyBytes = parseCount(value, where, 1);
+        else if (key == "server.max_value_bytes")
+            config.maxValueBytes = parseCount(value, where, 1);
+        else if (key == "server.max_json_depth")
+            config.maxJsonDepth = parseCount(value, where, 1);
+        else if (key == "server.posts_per_second")
+            config.postsPerSecond = parseCount(value, where, 0);
+        else if (key == "server.idle_timeout")
+            config.idleTimeout = parsePositiveDuration(value, where);
+        else if (key == "server.read_timeout")
+            config.readTimeout = parsePositiveDuration(value, where);
+        else if (key == "server.request_deadline")
+            config.requestDeadline = parsePositiveDuration(value, where);
+        else if (key == "server.admin_token_file")
+            config.adminTokenFile = resolveBeside(path, value);
         else if (key == "delivery.timeout.connect")
             config.connectTimeout = parseDuration(value, where);
         else if (key == "delivery.timeout.response")

@@ -31,6 +31,18 @@ struct Config {
     std::size_t serverThreads = 16;
     std::size_t serverMaxQueued = 512;
     std::size_t maxBodyBytes = 1024 * 1024;
+    // Bounds on what one post may hold and on how connections may behave (issue 7, "Limits").
+    std::size_t maxKeys = 1000;              // key/value pairs in one post
+    std::size_t maxKeyBytes = 256;           // one key
+    std::size_t maxValueBytes = 256 * 1024;  // one value (a __plan_data of 120 payments: ~12 KiB)
+    std::size_t maxJsonDepth = 32;           // nesting of a JSON body
+    std::size_t postsPerSecond = 5000;       // per data source; 0: no bound
+    std::chrono::milliseconds idleTimeout{15000};     // a kept-alive connection waiting
+    std::chrono::milliseconds readTimeout{10000};     // silence in the middle of a request
+    std::chrono::milliseconds requestDeadline{30000}; // a whole request (headers and body)
+    // The file holding the bearer token of the /admin/ endpoints (owner-only); empty: those
+    // endpoints answer 404. DPPBRIDGE_ADMIN_TOKEN overrides it.
+    std::string adminTokenFile;
     std::chrono::milliseconds connectTimeout{5000};
     std::chrono::milliseconds responseTimeout{30000};
     std::vector<std::chrono::milliseconds> retrySchedule; // after the first attempt
@@ -65,6 +77,8 @@ struct Config {
 
 // "250ms", "5s", "5m", "2h", "1d"; a bare number is seconds. Throws ConfigError naming what.
 std::chrono::milliseconds parseDuration(const std::string& text, const std::string& what);
+// A duration that must be longer than zero (timeouts). Throws ConfigError naming what.
+std::chrono::milliseconds parsePositiveDuration(const std::string& text, const std::string& what);
 // "5s,5m,30m" -> durations.
 std::vector<std::chrono::milliseconds> parseDurationList(const std::string& text,
                                                          const std::string& what);

@@ -2,6 +2,7 @@
 
 #include "bridge/Version.h"
 #include "bridge/documents/DocumentHeaders.h"
+#include "bridge/send/GuardedSession.h"
 #include "bridge/send/NetworkFailure.h"
 #include "mapping/CompiledWebhook.h"
 
@@ -10,7 +11,6 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/SSLException.h>
 #include <Poco/SHA2Engine.h>
 
@@ -62,13 +62,8 @@ Poco::Timespan toSpan(std::chrono::milliseconds ms) {
 
 std::unique_ptr<Poco::Net::HTTPClientSession> openSession(const mapping::UrlParts& target,
                                                           const FetchSettings& settings) {
-    std::unique_ptr<Poco::Net::HTTPClientSession> session;
-    auto port = static_cast<Poco::UInt16>(target.port);
-    if (target.scheme == "https")
-        session =
-            std::make_unique<Poco::Net::HTTPSClientSession>(target.host, port, settings.tlsContext);
-    else
-        session = std::make_unique<Poco::Net::HTTPClientSession>(target.host, port);
+    std::unique_ptr<Poco::Net::HTTPClientSession> session =
+        openGuardedSession(target, *settings.policy, settings.tlsContext);
     session->setTimeout(toSpan(settings.connectTimeout), toSpan(settings.responseTimeout),
                         toSpan(settings.responseTimeout));
     session->setKeepAlive(false);
@@ -171,10 +166,6 @@ FetchResult fetchDocument(const FetchRequest& request, const FetchSettings& sett
         return result;
     }
     try {
-        if (auto refusal = settings.policy->check(target.host)) {
-            result.error = *refusal;
-            return result;
-        }
         exchange(request, settings, target, result);
     } catch (...) {
         NetworkFailure failure = classifyCurrentException();

@@ -3,10 +3,12 @@
 #include "bridge/InputError.h"
 #include "bridge/Log.h"
 #include "bridge/documents/DocumentHandler.h"
+#include "bridge/http/ConnectionWatchdog.h"
 #include "bridge/http/HttpReplies.h"
 #include "bridge/receive/DataSourceHandler.h"
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServerConnection.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/NetException.h>
@@ -37,6 +39,59 @@ private:
     std::string message_;
 };
 
+// Wraps every handler: a request without a body has arrived whole when its handler starts;
+// after the answer, the connection's next request is watched again.
+class WatchedHandler : public Poco::Net::HTTPRequestHandler {
+public:
+    explicit WatchedHandler(Poco::Net::HTTPRequestHandler* inner) : inner_(inner) {}
+    void handleRequest(Poco::Net::HTTPServerRequest& request,
+                       Poco::Net::HTTPServerResponse& response) override {
+        if (!request.hasContentLength() && !request.getChunkedTransferEncoding())
+            ConnectionWatchdog::requestArrived();
+        inner_->handleRequest(request, response);
+        ConnectionWatchdog::requestAnswered();
+    }
+
+private:
+    std::unique_ptr<Poco::Net::HTTPRequestHandler> inner_;
+};
+
+// POCO's HTTP connection, watched by the server's ConnectionWatchdog while it lives.
+class WatchedConnection : public Poco::Net::HTTPServerConnection {
+public:
+    WatchedConnection(const Poco::Net::StreamSocket& socket,
+                      Poco::Net::HTTPServerParams::Ptr params,
+                      Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
+                      ConnectionWatchdog& watchdog)
+        : Poco::Net::HTTPServerConnection(socket, params, factory), watchdog_(watchdog) {}
+
+    void run() override {
+        ConnectionWatchdog::Scope watched(watchdog_, socket());
+        Poco::Net::HTTPServerConnection::run();
+    }
+
+private:
+    ConnectionWatchdog& watchdog_;
+};
+
+class WatchedConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
+public:
+    WatchedConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
+                             Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
+                             ConnectionWatchdog& watchdog)
+        : params_(std::move(params)), factory_(std::move(factory)), watchdog_(watchdog) {}
+
+    Poco::Net::TCPServerConnection*
+    createConnection(const Poco::Net::StreamSocket& socket) override {
+        return new WatchedConnection(socket, params_, factory_, watchdog_);
+    }
+
+private:
+    Poco::Net::HTTPServerParams::Ptr params_;
+    Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
+    ConnectionWatchdog& watchdog_;
+};
+
 bool isHexToken(std::string_view text) {
     if (text.size() != 40)
         return false;
@@ -48,11 +103,20 @@ bool isHexToken(std::string_view text) {
 
 class Router : public Poco::Net::HTTPRequestHandlerFactory {
 public:
-    Router(const Config& config, Database& database, ReceiveLimits limits)
-        : config_(config), database_(database), dataSources_(database, true), limits_(limits) {}
+    Router(const Config& config, Database& database)
+        : config_(config), database_(database), dataSources_(database, true),
+          limits_(PostLimits::from(config)), rates_(config.postsPerSecond) {}
 
     Poco::Net::HTTPRequestHandler*
     createRequestHandler(const Poco::Net::HTTPServerRequest& request) override {
+        return new WatchedHandler(route(request));
+    }
+
+    // What HTTPServer::stopAll(false) does: a kept-alive connection ends after its request.
+    void endKeptAliveConnections() { serverStopped(this, false); }
+
+private:
+    Poco::Net::HTTPRequestHandler* route(const Poco::Net::HTTPServerRequest& request) {
         std::string_view uri = request.getURI();
         std::string_view path = uri.substr(0, uri.find('?'));
         if (path == "/health")
@@ -62,7 +126,7 @@ public:
             if (token.ends_with('/'))
                 token.remove_suffix(1);
             if (isHexToken(token))
-                return new DataSourceHandler(config_, database_, dataSources_, limits_,
+                return new DataSourceHandler(config_, database_, dataSources_, limits_, rates_,
                                              std::string(token));
             return new FixedReply(HTTPResponse::HTTP_NOT_FOUND, "no data source at this address");
         }
@@ -71,12 +135,12 @@ public:
         return new FixedReply(HTTPResponse::HTTP_NOT_FOUND, "nothing at this address");
     }
 
-private:
     const Config& config_;
     Database& database_;
     SystemClock clock_;
     DataSourceStore dataSources_;
-    ReceiveLimits limits_;
+    PostLimits limits_;
+    PostRateLimiter rates_;
 };
 
 } // namespace
@@ -96,7 +160,8 @@ Poco::Net::SocketAddress parseListenAddress(const std::string& listen) {
 }
 
 BridgeServer::BridgeServer(const Config& config, Database& database, const std::string& listen)
-    : maxQueued_(config.serverMaxQueued) {
+    : maxQueued_(config.serverMaxQueued),
+      watchdog_(std::make_unique<ConnectionWatchdog>(config.requestDeadline, config.idleTimeout)) {
     Poco::Net::ServerSocket socket;
     Poco::Net::SocketAddress address = parseListenAddress(listen);
     try {
@@ -114,11 +179,14 @@ BridgeServer::BridgeServer(const Config& config, Database& database, const std::
     params->setMaxQueued(static_cast<int>(config.serverMaxQueued));
     params->setKeepAlive(true);
     params->setMaxKeepAliveRequests(10000);
-    params->setKeepAliveTimeout(Poco::Timespan(15, 0));
-    params->setTimeout(Poco::Timespan(30, 0));
-    ReceiveLimits limits{config.maxBodyBytes};
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Router(config, database, limits), *pool_,
-                                                      socket, params);
+    auto span = [](std::chrono::milliseconds ms) {
+        return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
+    };
+    params->setKeepAliveTimeout(span(config.idleTimeout));
+    params->setTimeout(span(config.readTimeout));
+    router_ = new Router(config, database);
+    server_ = std::make_unique<Poco::Net::TCPServer>(
+        new WatchedConnectionFactory(params, router_, *watchdog_), *pool_, socket, params);
 }
 
 BridgeServer::~BridgeServer() {
@@ -126,6 +194,7 @@ BridgeServer::~BridgeServer() {
 }
 
 void BridgeServer::start() {
+    watchdog_->start();
     server_->start();
     watcher_ = std::thread([this] { watchRefusals(); });
 }
@@ -159,10 +228,12 @@ void BridgeServer::stop() {
     if (server_) {
         // POCO's acceptor polls every 250 ms; shutting the listening socket wakes it now.
         ::shutdown(socket_.impl()->sockfd(), SHUT_RDWR);
-        server_->stopAll(false);
+        server_->stop();
+        static_cast<Router&>(*router_).endKeptAliveConnections();
     }
     if (pool_)
         pool_->joinAll();
+    watchdog_->stop();
 }
 
 } // namespace dpp::bridge

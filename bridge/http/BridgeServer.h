@@ -1,12 +1,14 @@
 #pragma once
-// The HTTP side of `serve`: a POCO HTTPServer on its own thread pool that routes
-// /post/<token>/ to data sources and /health to a liveness answer. Connections the queue
-// cannot hold are counted and logged, never dropped silently. start() and stop() are called
+// The HTTP side of `serve`: POCO's HTTP connections on a TCPServer with its own thread pool,
+// routing /post/<token>/ to data sources, /docs/ to partners and /health to a liveness answer.
+// Connections the queue cannot hold are counted and logged, never dropped silently; a request
+// that does not arrive within server.request_deadline is answered 408 and closed. start() and stop() are called
 // from one thread; request handling runs on the pool.
 #include "bridge/Config.h"
 #include "bridge/store/Database.h"
 
-#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
 
@@ -17,6 +19,8 @@
 #include <thread>
 
 namespace dpp::bridge {
+
+class ConnectionWatchdog;
 
 class BridgeServer {
 public:
@@ -31,15 +35,17 @@ public:
 private:
     void watchRefusals();
 
+    std::size_t maxQueued_;
     std::unique_ptr<Poco::ThreadPool> pool_;
     Poco::Net::ServerSocket socket_; // shares the listening socket with server_
-    std::unique_ptr<Poco::Net::HTTPServer> server_;
+    std::unique_ptr<ConnectionWatchdog> watchdog_;
+    Poco::Net::HTTPRequestHandlerFactory::Ptr router_;
+    std::unique_ptr<Poco::Net::TCPServer> server_;
     std::uint16_t port_ = 0;
     std::thread watcher_;
     std::mutex mutex_;
     std::condition_variable stopping_;
     bool stopped_ = false;
-    std::size_t maxQueued_;
 };
 
 // "HOST:PORT" or ":PORT" or "PORT" -> address; throws InputError naming the text.

@@ -2,6 +2,7 @@
 
 #include "bridge/InputError.h"
 #include "bridge/Log.h"
+#include "bridge/http/ConnectionWatchdog.h"
 #include "bridge/http/HttpReplies.h"
 #include "bridge/receive/SpecialKeys.h"
 #include "bridge/send/HttpSender.h"
@@ -42,6 +43,12 @@ std::string readBody(Poco::Net::HTTPServerRequest& request, std::size_t limit) {
             throw BodyTooLarge("the body is larger than " + std::to_string(limit) +
                                " bytes, the most this data source takes");
     }
+    if (request.hasContentLength() &&
+        body.size() != static_cast<std::size_t>(request.getContentLength64()))
+        throw mapping::DecodeError("the body ended after " + std::to_string(body.size()) +
+                                   " of the " + std::to_string(request.getContentLength64()) +
+                                   " bytes its Content-Length announced");
+    ConnectionWatchdog::requestArrived();
     return body;
 }
 
@@ -85,6 +92,24 @@ void DataSourceHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
         replyError(response, HTTPResponse::HTTP_NOT_FOUND, "no data source at this address");
         return;
     }
+    PostRateLimiter::Admission admission = rates_.admit(
+        source->id, std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now().time_since_epoch())
+                        .count());
+    if (!admission.admitted) {
+        // The body stays unread: the connection closes after this answer.
+        response.setKeepAlive(false);
+        response.set("Retry-After", "1");
+        replyError(response, HTTPResponse::HTTP_TOO_MANY_REQUESTS,
+                   "this data source takes at most " + std::to_string(rates_.rate()) +
+                       " posts per second (server.posts_per_second); try again in a second");
+        if (admission.refusedToReport > 0)
+            logWarning("data source " + std::to_string(source->id) + " refused " +
+                       std::to_string(admission.refusedToReport) +
+                       " post(s) beyond server.posts_per_second (" +
+                       std::to_string(rates_.rate()) + ")");
+        return;
+    }
     mapping::KeyValues posted;
     try {
         std::string uri = request.getURI();
@@ -103,7 +128,7 @@ void DataSourceHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                 (mediaType.empty() && !body.empty() && body.front() != '{'))
                 fromBody = mapping::decodeForm(body);
             else if (mediaType == "application/json" || (mediaType.empty() && !body.empty()))
-                fromBody = mapping::decodeJsonObject(body);
+                fromBody = mapping::decodeJsonObject(body, limits_.maxJsonDepth);
             else if (!body.empty()) {
                 replyError(response, HTTPResponse::HTTP_UNSUPPORTEDMEDIATYPE,
                            "Content-Type '" + contentType +
@@ -129,6 +154,11 @@ void DataSourceHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
     }
     if (posted.empty()) {
         replyError(response, HTTPResponse::HTTP_BAD_REQUEST, "the post carries no key/value pairs");
+        return;
+    }
+    if (auto broken = postLimitBroken(posted, limits_)) {
+        replyError(response, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, *broken);
+        logWarning("post to data source " + std::to_string(source->id) + " refused: " + *broken);
         return;
     }
     mapping::ReceiveKeyMap keyMap(source->mappings);

@@ -1,8 +1,5 @@
 #include "bridge/send/DestinationPolicy.h"
 
-#include <Poco/Net/DNS.h>
-#include <Poco/Net/HostEntry.h>
-#include <Poco/Net/NetException.h>
 
 namespace dpp::bridge {
 
@@ -30,23 +27,6 @@ std::optional<std::string> DestinationPolicy::refusal(const Poco::Net::IPAddress
         return "destination " + text +
                " is a loopback or private address; set network.allow_private_destinations=true "
                "to allow it";
-    return std::nullopt;
-}
-
-std::optional<std::string> DestinationPolicy::check(const std::string& host) const {
-    Poco::Net::IPAddress literal;
-    if (Poco::Net::IPAddress::tryParse(host, literal))
-        return refusal(literal);
-    try {
-        Poco::Net::HostEntry entry = Poco::Net::DNS::hostByName(host);
-        if (entry.addresses().empty())
-            return "host '" + host + "' has no address";
-        for (const auto& address : entry.addresses())
-            if (auto reason = refusal(address))
-                return "host '" + host + "': " + *reason;
-    } catch (const Poco::Exception&) {
-        return std::nullopt; // the connection attempt reports the DNS failure, and retries
-    }
     return std::nullopt;
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // Which addresses dppbridge may post to. Link-local and cloud metadata addresses are always
 // refused; loopback, private and unspecified ranges only when
-// network.allow_private_destinations is true. Checked on the resolved addresses.
-// Pure apart from DNS resolution in check(); thread-safe.
+// network.allow_private_destinations is true. Applied to the resolved address at connect
+// time by GuardedSession. Pure; thread-safe.
 #include <Poco/Net/IPAddress.h>
 
 #include <optional>
@@ -16,8 +16,6 @@ public:
 
     // Why an address is refused, or nothing when it is allowed.
     std::optional<std::string> refusal(const Poco::Net::IPAddress& address) const;
-    // Resolves host and checks every address; the reason for the first refused one.
-    std::optional<std::string> check(const std::string& host) const;
 
 private:
     bool allowPrivate_;

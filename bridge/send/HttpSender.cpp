@@ -1,6 +1,7 @@
 #include "bridge/send/HttpSender.h"
 
 #include "bridge/Version.h"
+#include "bridge/send/GuardedSession.h"
 #include "bridge/send/NetworkFailure.h"
 
 #include <Poco/Net/AcceptCertificateHandler.h>
@@ -120,13 +121,9 @@ SendResult HttpSender::send(const mapping::CompiledWebhook& webhook,
 
 std::unique_ptr<Poco::Net::HTTPClientSession> HttpSender::connect(const mapping::UrlParts& target,
                                                                   bool keepAlive) {
-    std::unique_ptr<Poco::Net::HTTPClientSession> session;
-    if (target.scheme == "https")
-        session = std::make_unique<Poco::Net::HTTPSClientSession>(
-            target.host, static_cast<Poco::UInt16>(target.port), tlsContext_);
-    else
-        session = std::make_unique<Poco::Net::HTTPClientSession>(
-            target.host, static_cast<Poco::UInt16>(target.port));
+    // The destination policy is applied to the resolved address when the session connects.
+    std::unique_ptr<Poco::Net::HTTPClientSession> session =
+        openGuardedSession(target, policy_, tlsContext_);
     auto toSpan = [](std::chrono::milliseconds ms) {
         return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
     };
@@ -213,14 +210,8 @@ SendResult HttpSender::send(const OutgoingRequest& request, ConnectionCache* con
     bool reused = session != nullptr;
     try {
         for (int round = 0; round < 2; ++round) {
-            if (!session) {
-                // Checked at connect time: DNS may have changed since the webhook was saved.
-                if (auto refusal = policy_.check(target.host)) {
-                    result.error = *refusal;
-                    return finish(result);
-                }
+            if (!session)
                 session = connect(target, connections != nullptr);
-            }
             try {
                 bool reusable = exchange(*session, target, request, result);
                 if (!reusable || !connections)

@@ -1,5 +1,7 @@
 #include "bridge/send/NetworkFailure.h"
 
+#include "bridge/send/GuardedSession.h"
+
 #include <Poco/Exception.h>
 #include <Poco/Net/SSLException.h>
 
@@ -10,6 +12,8 @@ namespace dpp::bridge {
 NetworkFailure classifyCurrentException() {
     try {
         throw;
+    } catch (const DestinationRefused& error) {
+        return {error.message(), false};
     } catch (const Poco::TimeoutException& error) {
         return {"timed out: " + error.displayText(), true};
     } catch (const Poco::Net::SSLException& error) {
