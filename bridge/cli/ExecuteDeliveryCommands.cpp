@@ -104,9 +104,7 @@ int work(const Arguments& arguments, CommandContext& context) {
 DeliveryFilter filterFrom(const Arguments& arguments) {
     DeliveryFilter filter;
     filter.status = arguments.value("status").value_or("");
-    if (!filter.status.empty() && filter.status != "queued" && filter.status != "sending" &&
-        filter.status != "delivered" && filter.status != "failed" && filter.status != "dead" &&
-        filter.status != "cancelled")
+    if (!filter.status.empty() && !isDeliveryStatus(filter.status))
         throw UsageError("--status must be queued, sending, delivered, failed, dead or "
                          "cancelled, not '" +
                          filter.status + "'");
@@ -220,16 +218,7 @@ int deliveriesDestinations(const Arguments& arguments, CommandContext& context) 
         const auto& destination = destinations[i];
         bool paused = destination.pausedUntilMs && *destination.pausedUntilMs > now;
         if (json) {
-            context.out() << (i ? ", " : "")
-                          << "{\"destination\": " << quoteJson(destination.destination)
-                          << ", \"failing_since\": "
-                          << (destination.failingSinceMs
-                                  ? quoteJson(formatTime(*destination.failingSinceMs))
-                                  : "null")
-                          << ", \"consecutive_failures\": " << destination.consecutiveFailures
-                          << ", \"paused_until\": "
-                          << (paused ? quoteJson(formatTime(*destination.pausedUntilMs)) : "null")
-                          << ", \"last_error\": " << quoteJson(destination.lastError) << "}";
+            context.out() << (i ? ", " : "") << destinationJson(destination, now);
             continue;
         }
         context.out() << destination.destination << "  "

@@ -156,4 +156,15 @@ std::string deliveryJson(const DeliveryRecord& delivery, const std::vector<Attem
     return out + "}";
 }
 
+std::string destinationJson(const DestinationState& destination, std::int64_t nowMs) {
+    bool paused = destination.pausedUntilMs && *destination.pausedUntilMs > nowMs;
+    return "{\"destination\": " + quoteJson(destination.destination) + ", \"failing_since\": " +
+           (destination.failingSinceMs ? quoteJson(formatTime(*destination.failingSinceMs))
+                                       : "null") +
+           ", \"consecutive_failures\": " + std::to_string(destination.consecutiveFailures) +
+           ", \"paused_until\": " +
+           (paused ? quoteJson(formatTime(*destination.pausedUntilMs)) : "null") +
+           ", \"last_error\": " + quoteJson(destination.lastError) + "}";
+}
+
 } // namespace dpp::bridge

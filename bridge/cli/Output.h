@@ -22,4 +22,7 @@ std::string deliveryJson(const DeliveryRecord& delivery, const std::vector<Attem
                          const std::vector<DeliveryEvent>* events,
                          std::optional<std::int64_t> destinationPausedUntilMs);
 
+// A destination failing now: since when, how often, whether it is paused at nowMs.
+std::string destinationJson(const DestinationState& destination, std::int64_t nowMs);
+
 } // namespace dpp::bridge

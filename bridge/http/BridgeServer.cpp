@@ -3,6 +3,8 @@
 #include "bridge/InputError.h"
 #include "bridge/Log.h"
 #include "bridge/documents/DocumentHandler.h"
+#include "bridge/http/AdminHandler.h"
+#include "bridge/http/AdminToken.h"
 #include "bridge/http/ConnectionWatchdog.h"
 #include "bridge/http/HttpReplies.h"
 #include "bridge/receive/DataSourceHandler.h"
@@ -105,7 +107,8 @@ class Router : public Poco::Net::HTTPRequestHandlerFactory {
 public:
     Router(const Config& config, Database& database)
         : config_(config), database_(database), dataSources_(database, true),
-          limits_(PostLimits::from(config)), rates_(config.postsPerSecond) {}
+          limits_(PostLimits::from(config)), rates_(config.postsPerSecond),
+          adminToken_(loadAdminToken(config)) {}
 
     Poco::Net::HTTPRequestHandler*
     createRequestHandler(const Poco::Net::HTTPServerRequest& request) override {
@@ -132,6 +135,8 @@ private:
         }
         if (path.starts_with("/docs/"))
             return new DocumentHandler(config_, database_, clock_);
+        if (path == "/admin" || path.starts_with("/admin/"))
+            return new AdminHandler(database_, adminToken_);
         return new FixedReply(HTTPResponse::HTTP_NOT_FOUND, "nothing at this address");
     }
 
@@ -141,6 +146,7 @@ private:
     DataSourceStore dataSources_;
     PostLimits limits_;
     PostRateLimiter rates_;
+    std::optional<std::string> adminToken_;
 };
 
 } // namespace

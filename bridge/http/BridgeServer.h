@@ -2,14 +2,14 @@
 // The HTTP side of `serve`: POCO's HTTP connections on a TCPServer with its own thread pool,
 // routing /post/<token>/ to data sources, /docs/ to partners and /health to a liveness answer.
 // Connections the queue cannot hold are counted and logged, never dropped silently; a request
-// that does not arrive within server.request_deadline is answered 408 and closed. start() and stop() are called
-// from one thread; request handling runs on the pool.
+// that does not arrive within server.request_deadline is answered 408 and closed. start() and
+// stop() are called from one thread; request handling runs on the pool.
 #include "bridge/Config.h"
 #include "bridge/store/Database.h"
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/TCPServer.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
 
 #include <atomic>

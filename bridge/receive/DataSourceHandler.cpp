@@ -92,10 +92,10 @@ void DataSourceHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
         replyError(response, HTTPResponse::HTTP_NOT_FOUND, "no data source at this address");
         return;
     }
-    PostRateLimiter::Admission admission = rates_.admit(
-        source->id, std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now().time_since_epoch())
-                        .count());
+    PostRateLimiter::Admission admission =
+        rates_.admit(source->id, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::steady_clock::now().time_since_epoch())
+                                     .count());
     if (!admission.admitted) {
         // The body stays unread: the connection closes after this answer.
         response.setKeepAlive(false);
@@ -106,8 +106,8 @@ void DataSourceHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
         if (admission.refusedToReport > 0)
             logWarning("data source " + std::to_string(source->id) + " refused " +
                        std::to_string(admission.refusedToReport) +
-                       " post(s) beyond server.posts_per_second (" +
-                       std::to_string(rates_.rate()) + ")");
+                       " post(s) beyond server.posts_per_second (" + std::to_string(rates_.rate()) +
+                       ")");
         return;
     }
     mapping::KeyValues posted;

@@ -32,9 +32,8 @@ std::optional<std::string> postLimitBroken(const mapping::KeyValues& pairs,
                    " bytes; keys of at most " + std::to_string(limits.maxKeyBytes) +
                    " bytes are taken (server.max_key_bytes)";
         if (value.size() > limits.maxValueBytes)
-            return "the value of key '" + keyExcerpt(key) + "' is " +
-                   std::to_string(value.size()) + " bytes; values of at most " +
-                   std::to_string(limits.maxValueBytes) +
+            return "the value of key '" + keyExcerpt(key) + "' is " + std::to_string(value.size()) +
+                   " bytes; values of at most " + std::to_string(limits.maxValueBytes) +
                    " bytes are taken (server.max_value_bytes)";
     }
     return std::nullopt;

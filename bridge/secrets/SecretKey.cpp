@@ -2,6 +2,7 @@
 
 #include "bridge/Config.h"
 #include "bridge/secrets/Base64.h"
+#include "bridge/secrets/PrivateFile.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -69,12 +70,6 @@ bool isBase64Character(char character) {
     return (character >= 'A' && character <= 'Z') || (character >= 'a' && character <= 'z') ||
            (character >= '0' && character <= '9') || character == '+' || character == '/' ||
            character == '-' || character == '_' || character == '=';
-}
-
-std::string modeText(mode_t mode) {
-    char text[8];
-    std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
-    return text;
 }
 
 std::string systemError(int error) {
@@ -173,58 +168,10 @@ std::optional<SecretKey> SecretKey::fromEnvironment() {
 
 SecretKey SecretKey::fromFile(const std::string& path) {
     const std::string source = fileSource(path);
-    const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (descriptor < 0) {
-        const int error = errno;
-        if (error == ENOENT) {
-            throw ConfigError(source + " does not exist");
-        }
-        throw ConfigError("cannot open " + source + ": " + systemError(error));
-    }
-    struct Closer {
-        int descriptor;
-        ~Closer() { ::close(descriptor); }
-    } closer{descriptor};
-
-    struct stat status {};
-    if (::fstat(descriptor, &status) != 0) {
-        throw ConfigError("cannot read " + source + ": " + systemError(errno));
-    }
-    if (!S_ISREG(status.st_mode)) {
-        throw ConfigError(source + " is not a regular file");
-    }
-    if ((status.st_mode & 077) != 0) {
-        throw ConfigError(source + " has permissions " + modeText(status.st_mode) +
-                          ", which let group or others at it; a key file must be private to "
-                          "its owner: chmod 600 '" +
-                          path + "'");
-    }
-    if (status.st_size > static_cast<off_t>(maximumKeyFileBytes)) {
-        throw ConfigError(source + " is " + std::to_string(status.st_size) +
-                          " bytes; a key file holds one secret key, " + expectedForm);
-    }
     WipedString content;
-    content.text().resize(maximumKeyFileBytes + 1);
-    std::size_t used = 0;
-    while (used < content.text().size()) {
-        const ssize_t count =
-            ::read(descriptor, content.text().data() + used, content.text().size() - used);
-        if (count < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            throw ConfigError("cannot read " + source + ": " + systemError(errno));
-        }
-        if (count == 0) {
-            break;
-        }
-        used += static_cast<std::size_t>(count);
-    }
-    if (used > maximumKeyFileBytes) {
-        throw ConfigError(source + " is over " + std::to_string(maximumKeyFileBytes) +
-                          " bytes; a key file holds one secret key, " + expectedForm);
-    }
-    return fromText(std::string_view(content.text().data(), used), source);
+    readPrivateFile(path, source, "key file", maximumKeyFileBytes,
+                    std::string("one secret key, ") + expectedForm, content.text());
+    return fromText(content.text(), source);
 }
 
 std::optional<SecretKey> SecretKey::fromEnvironmentOrFile(const std::string& keyFile) {

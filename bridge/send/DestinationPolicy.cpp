@@ -1,6 +1,5 @@
 #include "bridge/send/DestinationPolicy.h"
 
-
 namespace dpp::bridge {
 
 std::optional<std::string> DestinationPolicy::refusal(const Poco::Net::IPAddress& address) const {

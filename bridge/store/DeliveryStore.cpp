@@ -428,6 +428,24 @@ std::int64_t DeliveryStore::pendingCount() {
     return count;
 }
 
+bool isDeliveryStatus(std::string_view status) {
+    return status == "queued" || status == "sending" || status == "delivered" ||
+           status == "failed" || status == "dead" || status == "cancelled";
+}
+
+std::map<std::string, std::int64_t> DeliveryStore::countsByStatus() {
+    std::vector<std::string> statuses;
+    std::vector<std::int64_t> counts;
+    database_.read([&](Poco::Data::Session& session) {
+        session << "SELECT status, COUNT(*) FROM deliveries GROUP BY status", into(statuses),
+            into(counts), now;
+    });
+    std::map<std::string, std::int64_t> result;
+    for (std::size_t i = 0; i < statuses.size(); ++i)
+        result[statuses[i]] = counts[i];
+    return result;
+}
+
 void DeliveryStore::requeue(std::int64_t id, std::int64_t nowMs, const std::string& actor,
                             const std::string& detail) {
     database_.write([&](Poco::Data::Session& session) {

@@ -7,6 +7,7 @@
 // Thread-safe through Database; every method is one transaction.
 #include "bridge/store/Database.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -99,6 +100,9 @@ struct AttemptResult {
     bool destinationFailed = false; // network error, timeout, 429 or 5xx: counts toward a pause
 };
 
+// queued, sending, delivered, failed, dead or cancelled.
+bool isDeliveryStatus(std::string_view status);
+
 struct DeliveryFilter {
     std::string status;
     std::optional<std::int64_t> batchId;
@@ -171,6 +175,8 @@ public:
     std::optional<std::int64_t> nextDueMs(std::int64_t nowMs);
     // Deliveries queued or sending.
     std::int64_t pendingCount();
+    // How many deliveries are in each status (statuses with none are left out).
+    std::map<std::string, std::int64_t> countsByStatus();
 
     // Replays: the recorded request again as a new attempt of the same delivery.
     void requeue(std::int64_t id, std::int64_t nowMs, const std::string& actor,

@@ -11,6 +11,10 @@
 #include "support/TempDir.h"
 
 #include <Poco/Base64Encoder.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
 
 #include <boost/test/unit_test.hpp>
 
@@ -63,6 +67,19 @@ bool eventually(const std::function<bool()>& condition, std::chrono::millisecond
     return condition();
 }
 
+// GET on serve's admin endpoints with a bearer token: status and body.
+std::pair<int, std::string> adminGet(int port, const std::string& path, const std::string& token) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
+    Poco::Net::HTTPRequest request("GET", path, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!token.empty())
+        request.set("Authorization", "Bearer " + token);
+    session.sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    std::string body;
+    Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+    return {static_cast<int>(response.getStatus()), body};
+}
+
 struct SecretsFixture {
     TempDir dir;
     RecordingServer receiver;
@@ -78,7 +95,8 @@ struct SecretsFixture {
     }
 
     // A configuration in conf/ whose key file (relative: read beside it) may be empty.
-    std::vector<std::string> configure(const std::string& name, const std::string& keyFile) {
+    std::vector<std::string> configure(const std::string& name, const std::string& keyFile,
+                                       const std::string& adminTokenFile = "") {
         std::ofstream config(dir.file("conf/" + name + ".properties"));
         config << "store.uri = sqlite:" << dir.file("store/dppbridge.db") << "\n"
                << "network.allow_private_destinations = true\n"
@@ -87,6 +105,8 @@ struct SecretsFixture {
                << "delivery.retry.jitter = 0\n";
         if (!keyFile.empty())
             config << "secrets.key_file = " << keyFile << "\n";
+        if (!adminTokenFile.empty())
+            config << "server.admin_token_file = " << adminTokenFile << "\n";
         return {"--config", dir.file("conf/" + name + ".properties")};
     }
 
@@ -181,7 +201,10 @@ BOOST_AUTO_TEST_CASE(a_full_flow_leaves_no_secret_in_clear) {
     BOOST_TEST(contains(again.err, "already exists"), again.err);
     BOOST_TEST(trimmed(readFile(keyFile)) == keyText);
 
-    auto globals = configure("bridge", "secret.key"); // relative: beside the configuration
+    generateKey("admin.token"); // 64 hex digits: a good bearer token for the admin endpoints
+    std::string adminToken = trimmed(readFile(dir.file("conf/admin.token")));
+    // Relative paths: read beside the configuration.
+    auto globals = configure("bridge", "secret.key", "admin.token");
     setUpAccount(globals);
     std::string webhook = applyWebhook(globals);
     CommandResult status1 = expect(0, globals, {"secrets", "status"});
@@ -238,6 +261,17 @@ BOOST_AUTO_TEST_CASE(a_full_flow_leaves_no_secret_in_clear) {
     CommandResult masspost =
         run(globals, {"masspost", "--webhook", webhook, "--ids", "55", "--preview"});
     BOOST_TEST(masspost.status == 0, masspost.err);
+    // The admin endpoints of serve show deliveries as the CLI does: masked.
+    BOOST_TEST(adminGet(server->port(), "/admin/deliveries", "").first == 401);
+    BOOST_TEST(adminGet(server->port(), "/admin/deliveries", keyText).first == 401);
+    for (const std::string& path : {std::string("/admin/status"), std::string("/admin/deliveries"),
+                                    "/admin/deliveries/" + first, "/admin/deliveries/" + second,
+                                    std::string("/admin/destinations")}) {
+        auto [code, body] = adminGet(server->port(), path, adminToken);
+        BOOST_TEST(code == 200, path << ": " << body);
+        outputs.push_back(body);
+    }
+    BOOST_TEST(contains(outputs.back(), "["), outputs.back());
     CommandResult status2 = expect(0, globals, {"secrets", "status", "--json"});
     BOOST_TEST(contains(status2.out, "\"key_id\": \"" + keyId + "\""), status2.out);
     BOOST_TEST(contains(status2.out, "\"delivery_requests\": {\"sealed\": 2, \"clear\": 0}"),
@@ -249,7 +283,7 @@ BOOST_AUTO_TEST_CASE(a_full_flow_leaves_no_secret_in_clear) {
     // Outputs and logs: no secret, no key, no SSN, no bank number.
     for (const std::string& output : outputs)
         for (const std::string& forbidden : {kPassword, kApiHash, credentials, keyText, kSsn,
-                                             std::string("123456789"), kBankNumber})
+                                             std::string("123456789"), kBankNumber, adminToken})
             BOOST_TEST(!contains(output, forbidden), "'" << forbidden << "' in: " << output);
 
     // The store's files: no secret and no key (the contact's SSN is data, kept in its table).
@@ -257,7 +291,7 @@ BOOST_AUTO_TEST_CASE(a_full_flow_leaves_no_secret_in_clear) {
     auto files = filesUnder(dir.path() / "store");
     BOOST_TEST(files.size() >= 1u);
     for (const auto& [path, bytes] : files) {
-        for (const std::string& forbidden : {kPassword, kApiHash, credentials, keyText})
+        for (const std::string& forbidden : {kPassword, kApiHash, credentials, keyText, adminToken})
             BOOST_TEST(!contains(bytes, forbidden), "'" << forbidden << "' in " << path);
         sealedSeen = sealedSeen || contains(bytes, "enc:v1:" + keyId + ":");
     }

@@ -137,8 +137,8 @@ BOOST_AUTO_TEST_CASE(too_many_keys_too_long_keys_and_values_are_413_naming_the_b
 
 BOOST_AUTO_TEST_CASE(json_nested_past_the_depth_bound_is_400) {
     start();
-    Answer deep = post(source, R"({"firstname": "A", "x": {"y": {"z": {"w": 1}}}})",
-                       "application/json");
+    Answer deep =
+        post(source, R"({"firstname": "A", "x": {"y": {"z": {"w": 1}}}})", "application/json");
     BOOST_TEST(deep.status == 400);
     BOOST_TEST(contains(deep.body, "deeper than the limit of 3"), deep.body);
     // Thousands of levels: refused the same way, no stack exhaustion.
@@ -146,7 +146,8 @@ BOOST_AUTO_TEST_CASE(json_nested_past_the_depth_bound_is_400) {
     BOOST_TEST(abyss.status == 400);
     BOOST_TEST(contains(abyss.body, "deeper than the limit of 3"), abyss.body);
     BOOST_TEST(stored() == 0);
-    Answer shallow = post(source, R"({"firstname": "A", "x": {"y": {"z": 1}}})", "application/json");
+    Answer shallow =
+        post(source, R"({"firstname": "A", "x": {"y": {"z": 1}}})", "application/json");
     BOOST_TEST(shallow.status == 200, shallow.body);
 }
 
