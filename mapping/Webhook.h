@@ -35,6 +35,10 @@ struct WebhookPair {
     bool needsMapping = false;        // from a sample string with no field suggested yet
 };
 
+// A pair whose value is a secret: marked "secret", or named like one ("password", "api_hash").
+// Its value (and sample) is masked wherever the webhook is shown or exported, sealed at rest.
+bool isSecretPair(const WebhookPair& pair);
+
 struct SuccessRule {
     std::string bodyContains; // empty: any 2xx is a success
 };

@@ -309,14 +309,16 @@ std::string webhookToJson(const WebhookDefinition& webhook, bool maskSecrets) {
             out += "\"field\": null";
         } else {
             writeKey(out, "value");
-            appendJsonString(maskSecrets && pair.secret ? kSecretMask : pair.value, out);
+            bool masked = maskSecrets && isSecretPair(pair) && !pair.value.empty();
+            appendJsonString(masked ? kSecretMask : pair.value, out);
         }
         if (pair.secret)
             out += ", \"secret\": true";
         if (!pair.sample.empty()) {
             out += ", ";
             writeKey(out, "sample");
-            appendJsonString(pair.sample, out);
+            // A sample string may have shown the real secret.
+            appendJsonString(maskSecrets && isSecretPair(pair) ? kSecretMask : pair.sample, out);
         }
         out += "}";
     }
@@ -324,20 +326,28 @@ std::string webhookToJson(const WebhookDefinition& webhook, bool maskSecrets) {
     return out;
 }
 
+bool isSecretPair(const WebhookPair& pair) {
+    return pair.secret || isSensitiveName(pair.key);
+}
+
 void keepStoredSecrets(WebhookDefinition& applied, const WebhookDefinition& stored) {
     if (applied.auth && stored.auth && applied.auth->password == kSecretMask)
         applied.auth->password = stored.auth->password;
-    // The n-th secret pair with a key takes the value of the n-th stored one with that key.
+    // The n-th secret pair with a key takes the value (and sample) of the n-th stored one
+    // with that key.
     std::map<std::string, std::size_t, std::less<>> occurrences;
     for (WebhookPair& pair : applied.pairs) {
-        if (!pair.secret)
+        if (!isSecretPair(pair))
             continue;
         std::size_t occurrence = occurrences[pair.key]++;
-        if (pair.value != kSecretMask)
+        if (pair.value != kSecretMask && pair.sample != kSecretMask)
             continue;
         for (const WebhookPair& old : stored.pairs)
-            if (old.secret && old.key == pair.key && occurrence-- == 0) {
-                pair.value = old.value;
+            if (isSecretPair(old) && old.key == pair.key && occurrence-- == 0) {
+                if (pair.value == kSecretMask)
+                    pair.value = old.value;
+                if (pair.sample == kSecretMask)
+                    pair.sample = old.sample;
                 break;
             }
     }

@@ -124,9 +124,8 @@ int webhookShow(const Arguments& arguments, CommandContext& context) {
         const auto& pair = webhook.pairs[i];
         context.out() << "  " << i + 1 << ". " << pair.key << " = "
                       << (pair.field ? "{" + std::string(mapping::info(*pair.field).tag) + "}"
-                          : pair.secret || mapping::isSensitiveName(pair.key)
-                              ? std::string(mapping::kSecretMask)
-                              : pair.value)
+                          : mapping::isSecretPair(pair) ? std::string(mapping::kSecretMask)
+                                                        : pair.value)
                       << "\n";
     }
     return 0;

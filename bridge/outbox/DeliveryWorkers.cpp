@@ -47,8 +47,7 @@ std::vector<std::string> echoableSecrets(const mapping::WebhookDefinition& webho
         add(base64(webhook.auth->username + ":" + webhook.auth->password));
     }
     for (const auto& pair : webhook.pairs)
-        if (!pair.field && (pair.secret || mapping::isSensitiveName(pair.key)) &&
-            pair.value.find('{') == std::string::npos)
+        if (!pair.field && mapping::isSecretPair(pair) && pair.value.find('{') == std::string::npos)
             add(pair.value);
     return secrets;
 }

@@ -23,9 +23,7 @@ template <typename T> Poco::Nullable<T> nullable(const std::optional<T>& value) 
 
 // Values of pairs marked secret or named like one ("password", "api_hash") are sealed, and
 // so are their samples (the value a sample string showed); a mapped field holds no value.
-bool isSecretPair(const WebhookPair& pair) {
-    return pair.secret || mapping::isSensitiveName(pair.key);
-}
+using mapping::isSecretPair;
 bool holdsSecret(const WebhookPair& pair) {
     return !pair.field && !pair.value.empty() && isSecretPair(pair);
 }
@@ -93,7 +91,7 @@ void refuseLeftoverMasks(const WebhookDefinition& webhook) {
         throw InputError("auth.password is the mask '****' and no stored password can stand in "
                          "for it; write the real password");
     for (std::size_t i = 0; i < webhook.pairs.size(); ++i)
-        if (webhook.pairs[i].secret && webhook.pairs[i].value == mapping::kSecretMask)
+        if (isSecretPair(webhook.pairs[i]) && webhook.pairs[i].value == mapping::kSecretMask)
             throw InputError("pair " + std::to_string(i + 1) + " '" + webhook.pairs[i].key +
                              "' is the mask '****' and no stored secret can stand in for it; "
                              "write the real value");

@@ -137,8 +137,7 @@ BOOST_AUTO_TEST_CASE(an_idempotency_key_too_long_or_not_utf8_is_400) {
     BOOST_TEST(tooLong.body.find("Idempotency-Key") != std::string::npos, tooLong.body);
     BOOST_TEST(postForm("firstname=A", {{"Idempotency-Key", "\xff\xfe"}}).status == 400);
     BOOST_TEST(stored() == 0);
-    BOOST_TEST(postForm("firstname=A", {{"Idempotency-Key", std::string(200, 'k')}}).status ==
-               200);
+    BOOST_TEST(postForm("firstname=A", {{"Idempotency-Key", std::string(200, 'k')}}).status == 200);
 }
 
 BOOST_AUTO_TEST_CASE(unknown_token_is_404_and_stores_nothing) {

@@ -452,6 +452,24 @@ BOOST_AUTO_TEST_CASE(keep_stored_secrets_with_two_secret_pairs_of_the_same_key) 
     BOOST_TEST(applied.pairs[1].value == "second");
 }
 
+BOOST_AUTO_TEST_CASE(pairs_named_like_a_secret_are_masked_on_export_and_restored_on_apply) {
+    WebhookDefinition stored;
+    stored.title = "t";
+    stored.url = "http://x.test/";
+    stored.pairs.push_back(valuePair("password", "Hunter2Value")); // not marked, named like one
+    stored.pairs.back().sample = "Hunter2Sample";
+    stored.pairs.push_back(valuePair("api_key", "")); // empty: nothing to hide
+    stored.pairs.push_back(valuePair("first", "kept"));
+    std::string masked = webhookToJson(stored, true);
+    BOOST_TEST(!contains(masked, "Hunter2"), masked);
+    BOOST_TEST(contains(masked, R"({"key": "password", "value": "****", "sample": "****"})"),
+               masked);
+    BOOST_TEST(contains(masked, R"({"key": "api_key", "value": ""})"), masked);
+    WebhookDefinition applied = parseWebhookDefinition(masked);
+    keepStoredSecrets(applied, stored);
+    expectEqual(applied, stored);
+}
+
 BOOST_AUTO_TEST_CASE(an_integer_past_the_64_bit_range_is_a_problem_not_a_crash) {
     // Found by fuzz_webhook_json: the value overflowed inside POCO's conversion.
     auto problems = problemsOf(
