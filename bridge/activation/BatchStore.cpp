@@ -340,6 +340,13 @@ void BatchStore::markFinished(std::int64_t id) {
     });
 }
 
+Batch BatchStore::settle(const Batch& batch, const BatchProgress& progress) {
+    if (batch.status != "delivering" || progress.pending != 0)
+        return batch;
+    markFinished(batch.id);
+    return require(batch.id);
+}
+
 void BatchStore::discard(std::int64_t id) {
     database_.write([&](Poco::Data::Session& session) {
         int deliveries = 0;

@@ -71,6 +71,10 @@ public:
     // Takes a cancelled or interrupted batch up again: cancelled deliveries are queued again.
     Batch resume(std::int64_t id, const std::string& actor);
     void markFinished(std::int64_t id);
+    // A fully queued batch with nothing pending is finished, whoever reads it first notices
+    // (a --no-wait mass post leaves that to the next `masspost status` or `list`); returns
+    // the batch as it now is.
+    Batch settle(const Batch& batch, const BatchProgress& progress);
     // Deletes a batch that queued nothing (a preview's selection of ids).
     void discard(std::int64_t id);
 

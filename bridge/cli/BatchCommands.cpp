@@ -283,6 +283,7 @@ int masspostList(const Arguments& arguments, CommandContext& context) {
         context.out() << "[";
     for (std::size_t i = 0; i < all.size(); ++i) {
         auto progress = batches.progress(all[i]);
+        all[i] = batches.settle(all[i], progress);
         if (json)
             context.out() << (i ? ",\n  " : "\n  ") << batchJson(all[i], progress);
         else
@@ -300,8 +301,8 @@ int masspostStatus(const Arguments& arguments, CommandContext& context) {
     for (;;) {
         Batch batch = batches.require(id);
         auto progress = batches.progress(batch);
-        bool settled = batch.status == "finished" || batch.status == "cancelled" ||
-                       (batch.status == "delivering" && progress.pending == 0);
+        batch = batches.settle(batch, progress);
+        bool settled = batch.status == "finished" || batch.status == "cancelled";
         if (!arguments.has("watch") || settled) {
             context.out() << (arguments.has("json") ? batchJson(batch, progress)
                                                     : batchLine(batch, progress))

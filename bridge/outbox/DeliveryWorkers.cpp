@@ -15,6 +15,7 @@
 #include <random>
 #include <sstream>
 #include <unistd.h>
+#include <unordered_map>
 
 namespace dpp::bridge {
 
@@ -303,8 +304,10 @@ void DeliveryWorkers::tally(DrainSummary& summary, const AttemptOutcome& outcome
 
 DrainSummary DeliveryWorkers::drain() {
     Worker worker(*this, name_ + "/" + std::to_string(::getpid()) + "/drain");
-    DrainSummary summary;
     const std::size_t batch = std::max<std::size_t>(1, config_.deliveryBatch);
+    // A delivery retried within the drain (a short schedule, Retry-After: 0) is attempted more
+    // than once: the summary counts deliveries by their last outcome, not attempts.
+    std::unordered_map<std::int64_t, AttemptOutcome> lastOutcome;
     for (;;) {
         auto claimed = worker.claim(batch);
         if (claimed.empty())
@@ -313,9 +316,13 @@ DrainSummary DeliveryWorkers::drain() {
         for (const auto& delivery : claimed)
             outcomes.push_back(worker.attempt(delivery));
         worker.record(outcomes);
-        for (const auto& outcome : outcomes)
-            tally(summary, outcome);
+        for (auto& outcome : outcomes)
+            if (outcome.recorded)
+                lastOutcome.insert_or_assign(outcome.deliveryId, std::move(outcome));
     }
+    DrainSummary summary;
+    for (const auto& [id, outcome] : lastOutcome)
+        tally(summary, outcome);
     summary.pending = DeliveryStore(database_).pendingCount();
     return summary;
 }

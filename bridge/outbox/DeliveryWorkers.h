@@ -21,11 +21,12 @@
 
 namespace dpp::bridge {
 
+// Deliveries a drain attempted, by the outcome of their last attempt in it.
 struct DrainSummary {
     std::int64_t delivered = 0;
     std::int64_t failed = 0;   // not retryable
     std::int64_t dead = 0;     // retries used up
-    std::int64_t retrying = 0; // attempts that failed and were queued again
+    std::int64_t retrying = 0; // failed and queued again for later
     std::int64_t pending = 0;  // still queued or sending when drain() returned
 };
 

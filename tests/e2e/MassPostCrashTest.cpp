@@ -185,6 +185,8 @@ BOOST_AUTO_TEST_CASE(a_mass_post_survives_twenty_sigkills_without_loss_or_double
 
     CommandResult batch = expectOk(with(sender, {"masspost", "status", "1"}));
     BOOST_TEST(batch.out.find("failed 0, dead 0") != std::string::npos, batch.out);
+    // Posted with --no-wait: the batch settles as finished when next read.
+    BOOST_TEST(batch.out.find("  finished  ") != std::string::npos, batch.out);
     BOOST_TEST_MESSAGE("mass post crash test: " << elapsed() << " s in all; "
                                                 << trimmed(batch.out));
 }

@@ -83,6 +83,19 @@ BOOST_AUTO_TEST_CASE(retry_policy_follows_the_schedule_with_bounded_jitter) {
                24LL * 3600 * 1000); // Retry-After capped at a day
 }
 
+BOOST_AUTO_TEST_CASE(a_drain_counts_deliveries_by_their_last_outcome_not_attempts) {
+    config.retrySchedule = {0ms, 0ms}; // due again at once: retried within the same drain
+    receiver.script(ScriptedResponse::withStatus(503, "busy"));
+    receiver.script(ScriptedResponse::withStatus(503, "busy"));
+    std::int64_t id = enqueue();
+    DrainSummary summary = drain();
+    BOOST_TEST(receiver.requestCount() == 3u);
+    BOOST_TEST(delivery(id).status == "delivered");
+    BOOST_TEST(summary.delivered == 1);
+    BOOST_TEST(summary.retrying == 0);
+    BOOST_TEST(summary.dead == 0);
+}
+
 BOOST_AUTO_TEST_CASE(fails_twice_then_succeeds_on_schedule_with_one_idempotency_key) {
     receiver.script(ScriptedResponse::withStatus(500, "oops"));
     receiver.script(ScriptedResponse::withStatus(503, "busy"));
