@@ -1,9 +1,9 @@
 #include "bridge/activation/TriggerStore.h"
 
-#include "bridge/store/RowValues.h"
-
 #include "bridge/InputError.h"
 #include "bridge/activation/EventNames.h"
+#include "bridge/store/CachedStatement.h"
+#include "bridge/store/RowValues.h"
 #include "bridge/store/WebhookStore.h"
 
 #include <Poco/Data/RecordSet.h>
@@ -16,27 +16,25 @@ namespace dpp::bridge {
 
 namespace {
 
+// Run for each event a received post raises: a compiled statement.
 std::vector<Trigger> selectTriggers(Poco::Data::Session& session, const std::string& event) {
-    Poco::Data::Statement select(session);
-    std::string name = event;
-    select << "SELECT id, event, webhook_id, account_id, when_field, when_value, created_by, "
-              "created_at FROM triggers WHERE (? = '' OR event = ?) ORDER BY id",
-        use(name), use(name);
-    select.execute();
-    Poco::Data::RecordSet rows(select);
+    CachedStatement select(session,
+                           "SELECT id, event, webhook_id, account_id, when_field, when_value, "
+                           "created_by, created_at FROM triggers WHERE (? = '' OR event = ?) "
+                           "ORDER BY id");
+    select.bind(1, event).bind(2, event);
     std::vector<Trigger> triggers;
-    for (std::size_t i = 0; i < rows.rowCount(); ++i) {
+    while (select.step()) {
         Trigger trigger;
-        trigger.id = rows.value(0, i).convert<std::int64_t>();
-        trigger.event = rows.value(1, i).convert<std::string>();
-        trigger.webhookId = rows.value(2, i).convert<std::int64_t>();
-        trigger.accountId = optionalInteger(rows.value(3, i));
-        std::string field = rows.value(4, i).convert<std::string>();
+        trigger.id = select.integer(0);
+        trigger.event = select.text(1);
+        trigger.webhookId = select.integer(2);
+        trigger.accountId = select.optionalInteger(3);
+        std::string field = select.text(4);
         if (!field.empty())
-            trigger.when = FieldCondition::parse(
-                field + "=" + rows.value(5, i).convert<std::string>(), "when");
-        trigger.createdBy = rows.value(6, i).convert<std::string>();
-        trigger.createdAt = rows.value(7, i).convert<std::string>();
+            trigger.when = FieldCondition::parse(field + "=" + select.text(5), "when");
+        trigger.createdBy = select.text(6);
+        trigger.createdAt = select.text(7);
         triggers.push_back(std::move(trigger));
     }
     return triggers;

@@ -1,5 +1,7 @@
 #include "bridge/store/ContactExtrasStore.h"
 
+#include "bridge/store/CachedStatement.h"
+
 #include "bridge/InputError.h"
 #include "bridge/store/ContactStore.h"
 
@@ -85,12 +87,13 @@ void ContactExtrasStore::setDocumentFile(Poco::Data::Session& session, std::int6
 
 budget::BudgetCatalog ContactExtrasStore::catalog(Poco::Data::Session& session,
                                                   std::int64_t accountId) {
-    std::vector<std::string> names, tags;
-    session << "SELECT name, tag FROM budget_fields WHERE account_id = ? ORDER BY position",
-        use(accountId), into(names), into(tags), now;
+    // Read for every post a data source receives: a compiled statement.
+    CachedStatement select(
+        session, "SELECT name, tag FROM budget_fields WHERE account_id = ? ORDER BY position");
+    select.bind(1, accountId);
     budget::BudgetCatalog catalog;
-    for (std::size_t i = 0; i < names.size(); ++i)
-        catalog.add(names[i], tags[i]);
+    while (select.step())
+        catalog.add(select.text(0), select.text(1));
     return catalog;
 }
 

@@ -1,6 +1,7 @@
 #include "bridge/store/ContactStore.h"
 
 #include "bridge/InputError.h"
+#include "bridge/store/CachedStatement.h"
 #include "mapping/ContactRecord.h"
 #include "mapping/Encoding.h"
 
@@ -190,37 +191,48 @@ bool ContactStore::contactExists(Poco::Data::Session& session, std::int64_t id) 
 }
 
 std::int64_t ContactStore::insert(Poco::Data::Session& session, Contact& contact) {
-    const auto& fields = storedFields();
-    std::string placeholders;
-    for (std::size_t i = 0; i < fields.size(); ++i)
-        placeholders += ", ?";
+    // Every received post and imported line comes here: compiled statements, SQL built once.
+    static const std::string placeholders = [] {
+        std::string text;
+        for (std::size_t i = 0; i < storedFields().size(); ++i)
+            text += ", ?";
+        return text;
+    }();
+    static const std::string withId = "INSERT INTO contacts (id, change_seq, account_id, "
+                                      "created_at, updated_at" +
+                                      columnList() + ") VALUES (?, " + kNextChange + ", ?, ?, ?" +
+                                      placeholders + ") RETURNING id";
+    static const std::string withoutId = "INSERT INTO contacts (change_seq, account_id, "
+                                         "created_at, updated_at" +
+                                         columnList() + ") VALUES (" + kNextChange + ", ?, ?, ?" +
+                                         placeholders + ") RETURNING id";
+    if (contact.id != 0 && contactExists(session, contact.id))
+        throw InputError("contact id " + std::to_string(contact.id) + " is already in use");
     std::string createdAt = nowText();
-    Poco::Data::Statement insert(session);
-    std::int64_t accountId = contact.accountId;
-    std::int64_t id = 0;
-    if (contact.id != 0) {
-        if (contactExists(session, contact.id))
-            throw InputError("contact id " + std::to_string(contact.id) + " is already in use");
-        id = contact.id;
-        insert << "INSERT INTO contacts (id, change_seq, account_id, created_at, updated_at" +
-                      columnList() + ") VALUES (?, " + kNextChange + ", ?, ?, ?" + placeholders +
-                      ")",
-            use(id);
-    } else {
-        insert << "INSERT INTO contacts (change_seq, account_id, created_at, updated_at" +
-                      columnList() + ") VALUES (" + kNextChange + ", ?, ?, ?" + placeholders +
-                      ") RETURNING id",
-            into(id);
-    }
-    insert, use(accountId), useRef(createdAt), useRef(createdAt);
-    for (SystemField field : fields)
-        insert, useRef(contact.fields[mapping::indexOf(field)]);
-    insert.execute();
-    contact.setIds(id, accountId);
+    CachedStatement insert(session, contact.id != 0 ? withId : withoutId);
+    int parameter = 1;
+    if (contact.id != 0)
+        insert.bind(parameter++, contact.id);
+    insert.bind(parameter++, contact.accountId);
+    insert.bind(parameter++, createdAt);
+    insert.bind(parameter++, createdAt);
+    for (SystemField field : storedFields())
+        insert.bind(parameter++, contact.fields[mapping::indexOf(field)]);
+    if (!insert.step())
+        throw StoreError("store: inserting a contact returned no id");
+    std::int64_t id = insert.integer(0);
+    insert.run();
+    contact.setIds(id, contact.accountId);
     contact.set(SystemField::Created, createdAt);
-    for (const auto& [name, value] : contact.custom)
-        session << "INSERT INTO contact_custom_fields (contact_id, name, value) VALUES (?, ?, ?)",
-            use(id), useRef(name), useRef(value), now;
+    if (!contact.custom.empty()) {
+        CachedStatement custom(
+            session,
+            "INSERT INTO contact_custom_fields (contact_id, name, value) VALUES (?, ?, ?)");
+        for (const auto& [name, value] : contact.custom) {
+            custom.bind(1, id).bind(2, name).bind(3, value).run();
+            custom.reset();
+        }
+    }
     return id;
 }
 

@@ -1,5 +1,7 @@
 #include "bridge/store/DataSourceStore.h"
 
+#include "bridge/store/CachedStatement.h"
+
 #include "bridge/Log.h"
 #include "bridge/activation/EventNames.h"
 #include "bridge/activation/EventRaiser.h"
@@ -146,10 +148,25 @@ std::optional<DataSource> DataSourceStore::findByToken(const std::string& token)
     std::optional<DataSource> result;
     database_.read([&](Poco::Data::Session& session) {
         // By the token's hash (the lookup's timing says nothing about the token), then the
-        // token itself compared in constant time.
-        auto sources = selectSources(session, "token_sha256 = ?", tokenSha256(token));
-        if (!sources.empty() && constantTimeEquals(sources.front().token, token))
-            result = std::move(sources.front());
+        // token itself compared in constant time. Every post does this: compiled statements.
+        CachedStatement select(session, "SELECT id, account_id, name, token, webhook_id FROM "
+                                        "data_sources WHERE token_sha256 = ?");
+        select.bind(1, tokenSha256(token));
+        if (!select.step() || !constantTimeEquals(select.text(3), token))
+            return;
+        DataSource source;
+        source.id = select.integer(0);
+        source.accountId = select.integer(1);
+        source.name = select.text(2);
+        source.token = select.text(3);
+        source.webhookId = select.optionalInteger(4);
+        CachedStatement mappings(
+            session, "SELECT post_key, field FROM data_source_mappings WHERE data_source_id = ?");
+        mappings.bind(1, source.id);
+        while (mappings.step())
+            if (auto field = mapping::fieldByTag(mappings.text(1)))
+                source.mappings[mappings.text(0)] = *field;
+        result = std::move(source);
     });
     return result;
 }
@@ -247,15 +264,13 @@ ReceivedContact DataSourceStore::receive(const DataSource& source, mapping::Cont
     auto job = [&](Poco::Data::Session& session) {
         result = ReceivedContact{};
         if (!idempotencyKey.empty()) {
-            std::vector<std::int64_t> ids;
-            std::vector<std::string> ignored;
-            session << "SELECT contact_id, ignored_keys FROM received_posts "
-                       "WHERE data_source_id = ? AND idempotency_key = ?",
-                bind(source.id), useRef(idempotencyKey), into(ids), into(ignored), now;
-            if (!ids.empty()) {
-                result.contactId = ids.front();
+            CachedStatement seen(session, "SELECT contact_id, ignored_keys FROM received_posts "
+                                          "WHERE data_source_id = ? AND idempotency_key = ?");
+            seen.bind(1, source.id).bind(2, idempotencyKey);
+            if (seen.step()) {
+                result.contactId = seen.integer(0);
                 result.duplicate = true;
-                result.ignoredKeys = splitKeys(ignored.front());
+                result.ignoredKeys = splitKeys(seen.text(1));
                 return;
             }
         }
@@ -272,12 +287,15 @@ ReceivedContact DataSourceStore::receive(const DataSource& source, mapping::Cont
                                             SystemClock().nowMs());
         }
         if (!idempotencyKey.empty()) {
-            std::string joined = joinKeys(ignoredKeys);
-            std::string receivedAt = nowText();
-            session << "INSERT INTO received_posts (data_source_id, idempotency_key, contact_id, "
-                       "ignored_keys, received_at) VALUES (?, ?, ?, ?, ?)",
-                bind(source.id), useRef(idempotencyKey), use(result.contactId), use(joined),
-                use(receivedAt), now;
+            CachedStatement insert(session,
+                                   "INSERT INTO received_posts (data_source_id, idempotency_key, "
+                                   "contact_id, ignored_keys, received_at) VALUES (?, ?, ?, ?, ?)");
+            insert.bind(1, source.id)
+                .bind(2, idempotencyKey)
+                .bind(3, result.contactId)
+                .bind(4, joinKeys(ignoredKeys))
+                .bind(5, nowText())
+                .run();
         }
         activate(session, source, contact, Hops::parse(hops), result);
     };

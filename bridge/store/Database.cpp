@@ -1,5 +1,7 @@
 #include "bridge/store/Database.h"
 
+#include "bridge/store/CachedStatement.h"
+
 #include "bridge/store/Migrations.h"
 #include "bridge/store/StoreSecrets.h"
 
@@ -46,7 +48,10 @@ Database::Database(const std::string& uri, std::size_t maxSessions)
     openSessions_ = 1;
 }
 
-Database::~Database() = default;
+Database::~Database() {
+    for (auto& session : idle_)
+        forgetCachedStatements(*session); // SQLite closes no connection with live statements
+}
 
 std::unique_ptr<Poco::Data::Session> Database::open() {
     try {
@@ -55,6 +60,10 @@ std::unique_ptr<Poco::Data::Session> Database::open() {
         *session << "PRAGMA journal_mode = WAL", now;
         *session << "PRAGMA synchronous = FULL", now;
         *session << "PRAGMA foreign_keys = ON", now;
+        // A page cache of 4 MiB per connection (SQLite's default is 2): the outbox's indexes
+        // stay cached across claims (bench/NOTES.md, Send 3). Not mmap: mapped pages of a
+        // large store would count in the resident memory a mass post must keep flat.
+        *session << "PRAGMA cache_size = -4096", now;
         return session;
     } catch (const Poco::Exception& error) {
         throw StoreError("cannot open the store " + location_.target + ": " + error.displayText());
