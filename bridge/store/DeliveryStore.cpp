@@ -1,5 +1,7 @@
 #include "bridge/store/DeliveryStore.h"
 
+#include "bridge/store/CachedStatement.h"
+
 #include "bridge/store/RowValues.h"
 
 #include "bridge/Clock.h"
@@ -65,11 +67,13 @@ void insertEvent(Poco::Data::Session& session, std::int64_t id, const std::strin
 // than pauseAfterMs pause it until the next probe.
 void updateDestination(Poco::Data::Session& session, const std::string& destination,
                        const AttemptResult& result, std::int64_t nowMs, const PausePolicy& pause) {
-    std::string updatedAt = nowText();
     if (!result.destinationFailed) {
-        session << "DELETE FROM destinations WHERE destination = ?", useRef(destination), now;
+        // Every success passes here: a compiled statement, deleting nothing when healthy.
+        CachedStatement healthy(session, "DELETE FROM destinations WHERE destination = ?");
+        healthy.bind(1, destination).run();
         return;
     }
+    std::string updatedAt = nowText();
     std::vector<Poco::Nullable<std::int64_t>> failingSince;
     session << "SELECT failing_since_ms FROM destinations WHERE destination = ?",
         useRef(destination), into(failingSince), now;
@@ -121,21 +125,8 @@ DeliveryRecord insertDelivery(Poco::Data::Session& session, const NewDelivery& d
     record.batchId = delivery.batchId;
     record.hops = delivery.hops;
     record.createdAt = record.updatedAt = formatTime(nowMs);
-    Poco::Nullable<std::int64_t> replayOf;
-    if (delivery.replayOf)
-        replayOf = *delivery.replayOf;
-    Poco::Nullable<std::int64_t> batchId;
-    if (delivery.batchId)
-        batchId = *delivery.batchId;
-    std::int64_t due = nowMs;
     if (!delivery.claimedBy.empty())
         record.status = "sending";
-    Poco::Nullable<std::string> leaseOwner;
-    Poco::Nullable<std::int64_t> leaseUntil;
-    if (!delivery.claimedBy.empty()) {
-        leaseOwner = delivery.claimedBy;
-        leaseUntil = nowMs + delivery.leaseMs;
-    }
     // With a key the wire request is always sealed; without one, a request whose masked twin
     // differs (it carries a secret, an SSN, a bank number) is what the policy warns about.
     StoreSecrets secrets(session);
@@ -152,18 +143,39 @@ DeliveryRecord insertDelivery(Poco::Data::Session& session, const NewDelivery& d
         wireUrl = delivery.wireUrl;
         wireBody = delivery.wireBody;
     }
-    session << "INSERT INTO deliveries (idempotency_key, webhook_id, contact_id, status, "
-               "lease_owner, lease_until_ms, "
-               "method, url, content_type, body, wire_url, wire_body, destination, "
-               "attempts, next_attempt_ms, origin, replay_of, created_at, updated_at, batch_id, "
-               "hops) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?) "
-               "RETURNING id",
-        useRef(record.idempotencyKey), use(record.webhookId), use(record.contactId),
-        useRef(record.status), use(leaseOwner), use(leaseUntil), useRef(record.method),
-        useRef(record.url), useRef(record.contentType), useRef(record.body), use(wireUrl),
-        use(wireBody), useRef(record.destination), use(due), useRef(record.origin), use(replayOf),
-        useRef(record.createdAt), useRef(record.updatedAt), use(batchId), useRef(record.hops),
-        into(record.id), now;
+    // Every mass post page and received post-on queues here: a compiled statement.
+    CachedStatement insert(
+        session, "INSERT INTO deliveries (idempotency_key, webhook_id, contact_id, status, "
+                 "lease_owner, lease_until_ms, method, url, content_type, body, wire_url, "
+                 "wire_body, destination, attempts, next_attempt_ms, origin, replay_of, "
+                 "created_at, updated_at, batch_id, hops) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                 "?, ?, 0, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    insert.bind(1, record.idempotencyKey)
+        .bind(2, record.webhookId)
+        .bind(3, record.contactId)
+        .bind(4, record.status);
+    if (delivery.claimedBy.empty())
+        insert.bindNull(5).bindNull(6);
+    else
+        insert.bind(5, delivery.claimedBy).bind(6, nowMs + delivery.leaseMs);
+    insert.bind(7, record.method)
+        .bind(8, record.url)
+        .bind(9, record.contentType)
+        .bind(10, record.body)
+        .bind(11, wireUrl)
+        .bind(12, wireBody)
+        .bind(13, record.destination)
+        .bind(14, nowMs)
+        .bind(15, record.origin)
+        .bind(16, delivery.replayOf)
+        .bind(17, record.createdAt)
+        .bind(18, record.updatedAt)
+        .bind(19, delivery.batchId)
+        .bind(20, record.hops);
+    if (!insert.step())
+        throw StoreError("store: inserting a delivery returned no id");
+    record.id = insert.integer(0);
+    insert.run();
     if (delivery.replayOf)
         insertEvent(session, *delivery.replayOf, delivery.origin, "rerendered",
                     "new delivery " + std::to_string(record.id));
@@ -226,23 +238,21 @@ void openWire(const StoreSecrets& secrets, ClaimedDelivery& delivery) {
     }
 }
 
-void readClaimed(Poco::Data::Statement& select, const StoreSecrets& secrets,
+void readClaimed(CachedStatement& select, const StoreSecrets& secrets,
                  std::vector<ClaimedDelivery>& claimed) {
-    select.execute();
-    Poco::Data::RecordSet rows(select);
-    for (std::size_t i = 0; i < rows.rowCount(); ++i) {
+    while (select.step()) {
         ClaimedDelivery delivery;
-        delivery.id = rows.value(0, i).convert<std::int64_t>();
-        delivery.idempotencyKey = rows.value(1, i).convert<std::string>();
-        delivery.webhookId = rows.value(2, i).convert<std::int64_t>();
-        delivery.contactId = rows.value(3, i).convert<std::int64_t>();
-        delivery.method = rows.value(4, i).convert<std::string>();
-        delivery.wireUrl = rows.value(5, i).convert<std::string>();
-        delivery.contentType = rows.value(6, i).convert<std::string>();
-        delivery.wireBody = rows.value(7, i).convert<std::string>();
-        delivery.destination = rows.value(8, i).convert<std::string>();
-        delivery.attempts = rows.value(9, i).convert<int>();
-        delivery.hops = rows.value(10, i).convert<std::string>();
+        delivery.id = select.integer(0);
+        delivery.idempotencyKey = select.text(1);
+        delivery.webhookId = select.integer(2);
+        delivery.contactId = select.integer(3);
+        delivery.method = select.text(4);
+        delivery.wireUrl = select.text(5);
+        delivery.contentType = select.text(6);
+        delivery.wireBody = select.text(7);
+        delivery.destination = select.text(8);
+        delivery.attempts = static_cast<int>(select.integer(9));
+        delivery.hops = select.text(10);
         openWire(secrets, delivery);
         claimed.push_back(std::move(delivery));
     }
@@ -257,43 +267,47 @@ std::vector<ClaimedDelivery> DeliveryStore::claim(const std::string& owner, std:
     database_.write([&](Poco::Data::Session& session) {
         StoreSecrets secrets(session);
         std::int64_t current = nowMs;
-        const char* notPaused = " AND destination NOT IN (SELECT destination FROM destinations "
-                                "WHERE paused_until_ms > ?) ";
+        static const std::string notPaused =
+            " AND destination NOT IN (SELECT destination FROM destinations "
+            "WHERE paused_until_ms > ?) ";
+        // Each worker claims many times a second: compiled statements.
+        static const std::string byId = std::string(kClaimColumns) +
+                                        "WHERE id = ? AND ((status = 'queued' AND "
+                                        "next_attempt_ms <= ?) OR (status = 'sending' AND "
+                                        "lease_until_ms < ?))" +
+                                        notPaused;
+        static const std::string expiredLeases = std::string(kClaimColumns) +
+                                                 "WHERE status = 'sending' AND lease_until_ms < ?" +
+                                                 notPaused + "LIMIT ?";
+        static const std::string dueNow = std::string(kClaimColumns) +
+                                          "WHERE status = 'queued' AND next_attempt_ms <= ?" +
+                                          notPaused + "ORDER BY next_attempt_ms LIMIT ?";
         if (onlyId) {
-            Poco::Data::Statement select(session);
-            std::int64_t only = *onlyId;
-            select << std::string(kClaimColumns) +
-                          "WHERE id = ? AND ((status = 'queued' AND next_attempt_ms <= ?) OR "
-                          "(status = 'sending' AND lease_until_ms < ?))" +
-                          notPaused,
-                use(only), use(current), use(current), use(current);
+            CachedStatement select(session, byId);
+            select.bind(1, *onlyId).bind(2, current).bind(3, current).bind(4, current);
             readClaimed(select, secrets, claimed);
         } else {
             // Expired leases first (a crashed worker's), then due work in due order: two range
             // walks of deliveries_due, never a sort of the whole queue.
-            Poco::Data::Statement expired(session);
-            std::size_t count = limit;
-            expired << std::string(kClaimColumns) +
-                           "WHERE status = 'sending' AND lease_until_ms < ?" + notPaused +
-                           "LIMIT ?",
-                use(current), use(current), use(count);
+            CachedStatement expired(session, expiredLeases);
+            expired.bind(1, current).bind(2, current).bind(3, static_cast<std::int64_t>(limit));
             readClaimed(expired, secrets, claimed);
             if (claimed.size() < limit) {
-                Poco::Data::Statement due(session);
-                std::size_t rest = limit - claimed.size();
-                due << std::string(kClaimColumns) +
-                           "WHERE status = 'queued' AND next_attempt_ms <= ?" + notPaused +
-                           "ORDER BY next_attempt_ms LIMIT ?",
-                    use(current), use(current), use(rest);
+                CachedStatement due(session, dueNow);
+                due.bind(1, current)
+                    .bind(2, current)
+                    .bind(3, static_cast<std::int64_t>(limit - claimed.size()));
                 readClaimed(due, secrets, claimed);
             }
         }
-        std::int64_t leaseUntil = nowMs + leaseMs;
         std::string updatedAt = formatTime(nowMs);
-        for (const ClaimedDelivery& delivery : claimed)
-            session << "UPDATE deliveries SET status = 'sending', lease_owner = ?, "
-                       "lease_until_ms = ?, updated_at = ? WHERE id = ?",
-                bind(owner), use(leaseUntil), use(updatedAt), bind(delivery.id), now;
+        CachedStatement lease(session, "UPDATE deliveries SET status = 'sending', lease_owner = ?, "
+                                       "lease_until_ms = ?, updated_at = ? WHERE id = ?");
+        for (const ClaimedDelivery& delivery : claimed) {
+            lease.bind(1, owner).bind(2, nowMs + leaseMs).bind(3, updatedAt).bind(4, delivery.id);
+            lease.run();
+            lease.reset();
+        }
     });
     return claimed;
 }
@@ -330,33 +344,42 @@ std::optional<ClaimedDelivery> DeliveryStore::claimed(std::int64_t id, const std
 
 namespace {
 
+// Every attempt of every delivery is recorded here: compiled statements.
 bool recordAttempt(Poco::Data::Session& session, std::int64_t id, const std::string& owner,
                    const AttemptResult& result, std::int64_t nowMs, const PausePolicy& pause) {
-    std::vector<int> attempts;
-    std::vector<std::string> destinations;
-    session << "SELECT attempts, destination FROM deliveries WHERE id = ? "
-               "AND status = 'sending' AND lease_owner = ?",
-        use(id), bind(owner), into(attempts), into(destinations), now;
-    if (attempts.empty())
+    CachedStatement held(session, "SELECT attempts, destination FROM deliveries WHERE id = ? "
+                                  "AND status = 'sending' AND lease_owner = ?");
+    held.bind(1, id).bind(2, owner);
+    if (!held.step())
         return false;
     AttemptRecord attempt = result.attempt;
-    attempt.attempt = attempts.front() + 1;
-    session << "INSERT INTO delivery_attempts (delivery_id, attempt, started_at, "
-               "duration_ms, status_code, outcome, error, response_excerpt) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        use(id), use(attempt.attempt), useRef(attempt.startedAt), use(attempt.durationMs),
-        use(attempt.statusCode), useRef(attempt.outcome), useRef(attempt.error),
-        useRef(attempt.responseExcerpt), now;
-    Poco::Nullable<std::int64_t> next;
-    if (result.nextAttemptMs)
-        next = *result.nextAttemptMs;
-    std::string updatedAt = formatTime(nowMs);
-    session << "UPDATE deliveries SET attempts = ?, status = ?, next_attempt_ms = ?, "
-               "lease_owner = NULL, lease_until_ms = NULL, last_error = ?, updated_at = ? "
-               "WHERE id = ?",
-        use(attempt.attempt), bind(result.status), use(next), useRef(attempt.error), use(updatedAt),
-        use(id), now;
-    updateDestination(session, destinations.front(), result, nowMs, pause);
+    attempt.attempt = static_cast<int>(held.integer(0)) + 1;
+    std::string destination = held.text(1);
+    CachedStatement logged(session,
+                           "INSERT INTO delivery_attempts (delivery_id, attempt, started_at, "
+                           "duration_ms, status_code, outcome, error, response_excerpt) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    logged.bind(1, id)
+        .bind(2, attempt.attempt)
+        .bind(3, attempt.startedAt)
+        .bind(4, attempt.durationMs)
+        .bind(5, attempt.statusCode)
+        .bind(6, attempt.outcome)
+        .bind(7, attempt.error)
+        .bind(8, attempt.responseExcerpt)
+        .run();
+    CachedStatement updated(session,
+                            "UPDATE deliveries SET attempts = ?, status = ?, next_attempt_ms = ?, "
+                            "lease_owner = NULL, lease_until_ms = NULL, last_error = ?, "
+                            "updated_at = ? WHERE id = ?");
+    updated.bind(1, attempt.attempt)
+        .bind(2, result.status)
+        .bind(3, result.nextAttemptMs)
+        .bind(4, attempt.error)
+        .bind(5, formatTime(nowMs))
+        .bind(6, id)
+        .run();
+    updateDestination(session, destination, result, nowMs, pause);
     return true;
 }
 
