@@ -31,6 +31,17 @@ void setLogLevel(LogLevel level) {
     threshold = level;
 }
 
+bool logEnabled(LogLevel level) {
+    return level >= threshold.load();
+}
+
+std::optional<LogLevel> parseLogLevel(std::string_view text) {
+    for (LogLevel level : {LogLevel::Debug, LogLevel::Info, LogLevel::Warning, LogLevel::Error})
+        if (text == name(level))
+            return level;
+    return std::nullopt;
+}
+
 void log(LogLevel level, const std::string& message) {
     if (level < threshold.load())
         return;

@@ -63,6 +63,14 @@ int run(const std::vector<std::string>& arguments, std::ostream& out, std::ostre
     std::optional<std::string> storeUri;
     std::size_t at = 0;
     try {
+        if (const char* level = std::getenv("DPPBRIDGE_LOG_LEVEL")) {
+            auto parsed = parseLogLevel(level);
+            if (!parsed)
+                throw UsageError(std::string("DPPBRIDGE_LOG_LEVEL is debug, info, warning or "
+                                             "error, not '") +
+                                 level + "'");
+            setLogLevel(*parsed);
+        }
         for (; at < arguments.size(); ++at) {
             const std::string& word = arguments[at];
             if (word == "--help" || word == "-h" || word == "help") {

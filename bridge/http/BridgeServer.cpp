@@ -105,8 +105,8 @@ bool isHexToken(std::string_view text) {
 
 class Router : public Poco::Net::HTTPRequestHandlerFactory {
 public:
-    Router(const Config& config, Database& database)
-        : config_(config), database_(database), dataSources_(database, true),
+    Router(const Config& config, Database& database, ReceiveTally& tally)
+        : config_(config), database_(database), tally_(tally), dataSources_(database, true),
           limits_(PostLimits::from(config)), rates_(config.postsPerSecond),
           adminToken_(loadAdminToken(config)) {}
 
@@ -130,7 +130,7 @@ private:
                 token.remove_suffix(1);
             if (isHexToken(token))
                 return new DataSourceHandler(config_, database_, dataSources_, limits_, rates_,
-                                             std::string(token));
+                                             tally_, std::string(token));
             return new FixedReply(HTTPResponse::HTTP_NOT_FOUND, "no data source at this address");
         }
         if (path.starts_with("/docs/"))
@@ -142,6 +142,7 @@ private:
 
     const Config& config_;
     Database& database_;
+    ReceiveTally& tally_;
     SystemClock clock_;
     DataSourceStore dataSources_;
     PostLimits limits_;
@@ -190,7 +191,7 @@ BridgeServer::BridgeServer(const Config& config, Database& database, const std::
     };
     params->setKeepAliveTimeout(span(config.idleTimeout));
     params->setTimeout(span(config.readTimeout));
-    router_ = new Router(config, database);
+    router_ = new Router(config, database, tally_);
     server_ = std::make_unique<Poco::Net::TCPServer>(
         new WatchedConnectionFactory(params, router_, *watchdog_), *pool_, socket, params);
 }
@@ -207,9 +208,19 @@ void BridgeServer::start() {
 
 void BridgeServer::watchRefusals() {
     int reported = 0;
+    auto lastTally = std::chrono::steady_clock::now();
     std::unique_lock lock(mutex_);
     while (!stopped_) {
         stopping_.wait_for(lock, std::chrono::seconds(1));
+        if (std::chrono::steady_clock::now() - lastTally >= std::chrono::minutes(1) || stopped_) {
+            lastTally = std::chrono::steady_clock::now();
+            ReceiveTally::Counts counts = tally_.take();
+            if (counts.stored + counts.repeated + counts.refused > 0)
+                logInfo("data sources: " + std::to_string(counts.stored) + " contact(s) stored, " +
+                        std::to_string(counts.repeated) + " repeated post(s), " +
+                        std::to_string(counts.refused) + " refused" +
+                        (stopped_ ? " since the last report" : " in the last minute"));
+        }
         int refused = server_->refusedConnections();
         if (refused > reported) {
             logWarning(std::to_string(refused - reported) +

@@ -5,6 +5,7 @@
 // that does not arrive within server.request_deadline is answered 408 and closed. start() and
 // stop() are called from one thread; request handling runs on the pool.
 #include "bridge/Config.h"
+#include "bridge/receive/ReceiveTally.h"
 #include "bridge/store/Database.h"
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -38,6 +39,7 @@ private:
     std::size_t maxQueued_;
     std::unique_ptr<Poco::ThreadPool> pool_;
     Poco::Net::ServerSocket socket_; // shares the listening socket with server_
+    ReceiveTally tally_;
     std::unique_ptr<ConnectionWatchdog> watchdog_;
     Poco::Net::HTTPRequestHandlerFactory::Ptr router_;
     std::unique_ptr<Poco::Net::TCPServer> server_;

@@ -100,6 +100,7 @@ void DataSourceHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
         // The body stays unread: the connection closes after this answer.
         response.setKeepAlive(false);
         response.set("Retry-After", "1");
+        tally_.refused();
         replyError(response, HTTPResponse::HTTP_TOO_MANY_REQUESTS,
                    "this data source takes at most " + std::to_string(rates_.rate()) +
                        " posts per second (server.posts_per_second); try again in a second");
@@ -130,6 +131,7 @@ void DataSourceHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
             else if (mediaType == "application/json" || (mediaType.empty() && !body.empty()))
                 fromBody = mapping::decodeJsonObject(body, limits_.maxJsonDepth);
             else if (!body.empty()) {
+                tally_.refused();
                 replyError(response, HTTPResponse::HTTP_UNSUPPORTEDMEDIATYPE,
                            "Content-Type '" + contentType +
                                "' is not taken; post application/x-www-form-urlencoded or "
@@ -141,11 +143,13 @@ void DataSourceHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
         }
     } catch (const BodyTooLarge& error) {
         response.setKeepAlive(false);
+        tally_.refused();
         replyError(response, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, error.what());
         logWarning("post to data source " + std::to_string(source->id) +
                    " refused: " + error.what());
         return;
     } catch (const mapping::DecodeError& error) {
+        tally_.refused();
         replyError(response, HTTPResponse::HTTP_BAD_REQUEST,
                    std::string("malformed post: ") + error.what());
         logWarning("post to data source " + std::to_string(source->id) +
@@ -153,10 +157,12 @@ void DataSourceHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
         return;
     }
     if (posted.empty()) {
+        tally_.refused();
         replyError(response, HTTPResponse::HTTP_BAD_REQUEST, "the post carries no key/value pairs");
         return;
     }
     if (auto broken = postLimitBroken(posted, limits_)) {
+        tally_.refused();
         replyError(response, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, *broken);
         logWarning("post to data source " + std::to_string(source->id) + " refused: " + *broken);
         return;
@@ -165,6 +171,7 @@ void DataSourceHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
     mapping::ReceiveKeyMap::Result mapped = keyMap.apply(posted);
     std::string idempotencyKey = request.get("Idempotency-Key", request.get("webhook-id", ""));
     if (idempotencyKey.size() > 200 || !mapping::isValidUtf8(idempotencyKey)) {
+        tally_.refused();
         replyError(response, HTTPResponse::HTTP_BAD_REQUEST,
                    "the Idempotency-Key header must be valid UTF-8 of at most 200 bytes");
         return;
@@ -190,12 +197,17 @@ void DataSourceHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
         ", \"ignored_keys\": " + jsonKeyList(received.ignoredKeys) +
         ", \"problems\": " + (received.duplicate ? "[]" : problems) + postedOn(received) + "}\n";
     replyJson(response, HTTPResponse::HTTP_OK, json);
-    logInfo("data source " + std::to_string(source->id) + " (" + tokenForLog(token_) + ") " +
-            (received.duplicate ? "repeated post for contact " : "stored contact ") +
-            std::to_string(received.contactId) +
-            (received.ignoredKeys.empty()
-                 ? std::string()
-                 : ", ignored keys: " + jsonKeyList(received.ignoredKeys)));
+    if (received.duplicate)
+        tally_.repeated();
+    else
+        tally_.stored();
+    if (logEnabled(LogLevel::Debug))
+        logDebug("data source " + std::to_string(source->id) + " (" + tokenForLog(token_) + ") " +
+                 (received.duplicate ? "repeated post for contact " : "stored contact ") +
+                 std::to_string(received.contactId) +
+                 (received.ignoredKeys.empty()
+                      ? std::string()
+                      : ", ignored keys: " + jsonKeyList(received.ignoredKeys)));
 }
 
 } // namespace dpp::bridge

@@ -8,6 +8,7 @@
 #include "bridge/Config.h"
 #include "bridge/receive/PostLimits.h"
 #include "bridge/receive/PostRateLimiter.h"
+#include "bridge/receive/ReceiveTally.h"
 #include "bridge/store/DataSourceStore.h"
 
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -17,9 +18,10 @@ namespace dpp::bridge {
 class DataSourceHandler : public Poco::Net::HTTPRequestHandler {
 public:
     DataSourceHandler(const Config& config, Database& database, DataSourceStore& store,
-                      const PostLimits& limits, PostRateLimiter& rates, std::string token)
+                      const PostLimits& limits, PostRateLimiter& rates, ReceiveTally& tally,
+                      std::string token)
         : config_(config), database_(database), store_(store), limits_(limits), rates_(rates),
-          token_(std::move(token)) {}
+          tally_(tally), token_(std::move(token)) {}
 
     void handleRequest(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response) override;
@@ -30,6 +32,7 @@ private:
     DataSourceStore& store_;
     const PostLimits& limits_;
     PostRateLimiter& rates_;
+    ReceiveTally& tally_;
     std::string token_;
 };
 
