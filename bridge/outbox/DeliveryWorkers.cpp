@@ -133,7 +133,7 @@ public:
         // the attempt is recorded with the reason and retried on the schedule, without
         // counting against the destination, so that fixing the key lets it go out.
         std::string unsent = delivery.unreadable;
-        const mapping::WebhookDefinition* webhook = nullptr;
+        const CachedWebhook* webhook = nullptr;
         if (unsent.empty()) {
             try {
                 webhook = definition(delivery.webhookId);
@@ -153,15 +153,14 @@ public:
             return outcome;
         }
         if (webhook) {
-            request.auth = webhook->auth;
-            request.successBodyContains = webhook->success.bodyContains;
+            request.auth = webhook->definition.auth;
+            request.successBodyContains = webhook->definition.success.bodyContains;
         }
         SendResult sent = sender_.send(request, &connections_);
         now = owner_.clock_.nowMs();
         if (webhook) {
-            std::vector<std::string> secrets = echoableSecrets(*webhook);
-            maskEchoedSecrets(sent.error, secrets);
-            maskEchoedSecrets(sent.responseExcerpt, secrets);
+            maskEchoedSecrets(sent.error, webhook->echoableSecrets);
+            maskEchoedSecrets(sent.responseExcerpt, webhook->echoableSecrets);
         }
         result.attempt.durationMs = sent.duration.count();
         result.attempt.statusCode = sent.statusCode;
@@ -187,23 +186,29 @@ public:
     }
 
 private:
-    const mapping::WebhookDefinition* definition(std::int64_t webhookId) {
+    // A webhook's credentials and success rule as they are now (reloaded after 5 s), and the
+    // forms of its secrets a receiver might echo, computed once per load.
+    struct CachedWebhook {
+        mapping::WebhookDefinition definition;
+        std::vector<std::string> echoableSecrets;
+        std::int64_t loadedMs;
+    };
+
+    const CachedWebhook* definition(std::int64_t webhookId) {
         std::int64_t now = owner_.clock_.nowMs();
         auto it = webhooks_.find(webhookId);
         if (it == webhooks_.end() || now - it->second.loadedMs > 5000) {
             auto loaded = WebhookStore(owner_.database_).find(webhookId);
             if (!loaded)
                 return nullptr;
-            it =
-                webhooks_.insert_or_assign(webhookId, CachedWebhook{std::move(*loaded), now}).first;
+            std::vector<std::string> secrets = echoableSecrets(*loaded);
+            it = webhooks_
+                     .insert_or_assign(webhookId,
+                                       CachedWebhook{std::move(*loaded), std::move(secrets), now})
+                     .first;
         }
-        return &it->second.definition;
+        return &it->second;
     }
-
-    struct CachedWebhook {
-        mapping::WebhookDefinition definition;
-        std::int64_t loadedMs;
-    };
     DeliveryWorkers& owner_;
     std::string id_;
     HttpSender sender_;
