@@ -36,7 +36,7 @@ struct Config {
     std::size_t maxKeyBytes = 256;          // one key
     std::size_t maxValueBytes = 256 * 1024; // one value (a __plan_data of 120 payments: ~12 KiB)
     std::size_t maxJsonDepth = 32;          // nesting of a JSON body
-    std::size_t postsPerSecond = 5000;      // per data source; 0: no bound
+    std::size_t postsPerSecond = 20000;     // per data source; 0: no bound
     std::chrono::milliseconds idleTimeout{15000};     // a kept-alive connection waiting
     std::chrono::milliseconds readTimeout{10000};     // silence in the middle of a request
     std::chrono::milliseconds requestDeadline{30000}; // a whole request (headers and body)

@@ -67,7 +67,7 @@ BOOST_AUTO_TEST_CASE(defaults_bound_everything) {
     BOOST_TEST(config.maxKeyBytes == 256u);
     BOOST_TEST(config.maxValueBytes == 256u * 1024u);
     BOOST_TEST(config.maxJsonDepth == 32u);
-    BOOST_TEST(config.postsPerSecond == 5000u);
+    BOOST_TEST(config.postsPerSecond == 20000u);
     BOOST_TEST(config.requestDeadline.count() == 30000);
     BOOST_TEST(config.adminTokenFile.empty());
 }
