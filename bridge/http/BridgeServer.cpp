@@ -107,8 +107,8 @@ class Router : public Poco::Net::HTTPRequestHandlerFactory {
 public:
     Router(const Config& config, Database& database, ReceiveTally& tally)
         : config_(config), database_(database), tally_(tally), dataSources_(database, true),
-          limits_(PostLimits::from(config)), rates_(config.postsPerSecond),
-          adminToken_(loadAdminToken(config)) {}
+          knownSources_(database, dataSources_), limits_(PostLimits::from(config)),
+          rates_(config.postsPerSecond), adminToken_(loadAdminToken(config)) {}
 
     Poco::Net::HTTPRequestHandler*
     createRequestHandler(const Poco::Net::HTTPServerRequest& request) override {
@@ -129,7 +129,7 @@ private:
             if (token.ends_with('/'))
                 token.remove_suffix(1);
             if (isHexToken(token))
-                return new DataSourceHandler(config_, database_, dataSources_, limits_, rates_,
+                return new DataSourceHandler(config_, dataSources_, knownSources_, limits_, rates_,
                                              tally_, std::string(token));
             return new FixedReply(HTTPResponse::HTTP_NOT_FOUND, "no data source at this address");
         }
@@ -145,6 +145,7 @@ private:
     ReceiveTally& tally_;
     SystemClock clock_;
     DataSourceStore dataSources_;
+    DataSourceCache knownSources_;
     PostLimits limits_;
     PostRateLimiter rates_;
     std::optional<std::string> adminToken_;

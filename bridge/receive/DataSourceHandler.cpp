@@ -87,15 +87,16 @@ void DataSourceHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                    "a data source takes GET query strings and POST bodies, not " + method);
         return;
     }
-    std::optional<DataSource> source = store_.findByToken(token_);
-    if (!source) {
+    const std::int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch())
+                                   .count();
+    std::shared_ptr<const DataSourceCache::Entry> known = sources_.find(token_, nowMs);
+    if (!known) {
         replyError(response, HTTPResponse::HTTP_NOT_FOUND, "no data source at this address");
         return;
     }
-    PostRateLimiter::Admission admission =
-        rates_.admit(source->id, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     std::chrono::steady_clock::now().time_since_epoch())
-                                     .count());
+    const DataSource* source = &known->source;
+    PostRateLimiter::Admission admission = rates_.admit(source->id, nowMs);
     if (!admission.admitted) {
         // The body stays unread: the connection closes after this answer.
         response.setKeepAlive(false);
@@ -176,8 +177,7 @@ void DataSourceHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                    "the Idempotency-Key header must be valid UTF-8 of at most 200 bytes");
         return;
     }
-    ReceivedExtras extras = interpretUnmappedKeys(
-        mapped.unmapped, ContactExtrasStore(database_).catalog(source->accountId), config_);
+    ReceivedExtras extras = interpretUnmappedKeys(mapped.unmapped, known->catalog, config_);
     std::string hops = request.get(kHopsHeader, "");
     if (hops.size() > 1000)
         hops.clear(); // not a chain dppbridge would send; treated as none

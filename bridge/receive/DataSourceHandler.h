@@ -6,6 +6,7 @@
 // nesting past server.max_json_depth (400), more posts per second than the data source may
 // take (429 with Retry-After). One instance per request (POCO's handler model).
 #include "bridge/Config.h"
+#include "bridge/receive/DataSourceCache.h"
 #include "bridge/receive/PostLimits.h"
 #include "bridge/receive/PostRateLimiter.h"
 #include "bridge/receive/ReceiveTally.h"
@@ -17,10 +18,10 @@ namespace dpp::bridge {
 
 class DataSourceHandler : public Poco::Net::HTTPRequestHandler {
 public:
-    DataSourceHandler(const Config& config, Database& database, DataSourceStore& store,
+    DataSourceHandler(const Config& config, DataSourceStore& store, DataSourceCache& sources,
                       const PostLimits& limits, PostRateLimiter& rates, ReceiveTally& tally,
                       std::string token)
-        : config_(config), database_(database), store_(store), limits_(limits), rates_(rates),
+        : config_(config), store_(store), sources_(sources), limits_(limits), rates_(rates),
           tally_(tally), token_(std::move(token)) {}
 
     void handleRequest(Poco::Net::HTTPServerRequest& request,
@@ -28,8 +29,8 @@ public:
 
 private:
     const Config& config_;
-    Database& database_;
     DataSourceStore& store_;
+    DataSourceCache& sources_;
     const PostLimits& limits_;
     PostRateLimiter& rates_;
     ReceiveTally& tally_;
