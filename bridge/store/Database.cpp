@@ -140,7 +140,7 @@ int Database::migrate() {
 }
 
 WriteTransaction::WriteTransaction(Poco::Data::Session& session) : session_(session) {
-    session_ << "BEGIN IMMEDIATE", now;
+    CachedStatement(session_, "BEGIN IMMEDIATE").run();
 }
 
 WriteTransaction::~WriteTransaction() {
@@ -154,7 +154,7 @@ WriteTransaction::~WriteTransaction() {
 }
 
 void WriteTransaction::commit() {
-    session_ << "COMMIT", now;
+    CachedStatement(session_, "COMMIT").run();
     open_ = false;
 }
 

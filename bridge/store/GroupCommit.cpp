@@ -1,5 +1,7 @@
 #include "bridge/store/GroupCommit.h"
 
+#include "bridge/store/CachedStatement.h"
+
 #include <vector>
 
 using namespace Poco::Data::Keywords;
@@ -27,7 +29,8 @@ void GroupCommit::run(const Job& job) {
         throw StoreError("the store is shutting down");
     waiting_.push_back(&pending);
     wake_.notify_one();
-    finished_.wait(lock, [&] { return pending.done; });
+    // Each caller has its own condition: only those whose transaction committed wake.
+    pending.committed.wait(lock, [&] { return pending.done; });
     if (pending.error)
         std::rethrow_exception(pending.error);
 }
@@ -50,29 +53,29 @@ void GroupCommit::commitLoop() {
             database_.write([&](Poco::Data::Session& session) {
                 for (Pending* pending : batch) {
                     pending->error = nullptr;
-                    session << "SAVEPOINT job", now;
+                    CachedStatement(session, "SAVEPOINT job").run();
                     try {
                         (*pending->job)(session);
-                        session << "RELEASE job", now;
+                        CachedStatement(session, "RELEASE job").run();
                     } catch (...) {
                         pending->error = std::current_exception();
-                        session << "ROLLBACK TO job", now;
-                        session << "RELEASE job", now;
+                        CachedStatement(session, "ROLLBACK TO job").run();
+                        CachedStatement(session, "RELEASE job").run();
                     }
                 }
             });
         } catch (...) {
             commitError = std::current_exception();
         }
-        {
-            std::lock_guard lock(mutex_);
-            for (Pending* pending : batch) {
-                if (commitError && !pending->error)
-                    pending->error = commitError;
-                pending->done = true;
-            }
+        // Notified under the lock: a caller cannot return (and destroy its Pending) before
+        // the lock is released, after the last use of its Pending here.
+        std::lock_guard lock(mutex_);
+        for (Pending* pending : batch) {
+            if (commitError && !pending->error)
+                pending->error = commitError;
+            pending->done = true;
+            pending->committed.notify_one();
         }
-        finished_.notify_all();
     }
 }
 

@@ -34,6 +34,7 @@ private:
         const Job* job = nullptr;
         std::exception_ptr error;
         bool done = false;
+        std::condition_variable committed;
     };
     void commitLoop();
 
@@ -41,7 +42,6 @@ private:
     std::size_t maxJobs_;
     std::mutex mutex_;
     std::condition_variable wake_;
-    std::condition_variable finished_;
     std::deque<Pending*> waiting_;
     bool stopping_ = false;
     std::thread committer_;
