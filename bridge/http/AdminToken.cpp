@@ -44,7 +44,8 @@ std::optional<std::string> loadAdminToken(const Config& config) {
 }
 
 bool carriesAdminToken(const Poco::Net::HTTPRequest& request, const std::string& token) {
-    const std::string& authorization = request.get("Authorization", "");
+    // A copy: get() with a default returns a reference to that (temporary) default.
+    const std::string authorization = request.get("Authorization", "");
     constexpr std::string_view kScheme = "Bearer ";
     if (authorization.size() <= kScheme.size() ||
         authorization.compare(0, kScheme.size(), kScheme) != 0)
