@@ -106,7 +106,7 @@ bool isHexToken(std::string_view text) {
 class Router : public Poco::Net::HTTPRequestHandlerFactory {
 public:
     Router(const Config& config, Database& database, ReceiveTally& tally)
-        : config_(config), database_(database), tally_(tally), dataSources_(database, true),
+        : config_(config), database_(database), tally_(tally), dataSources_(database),
           knownSources_(database, dataSources_), limits_(PostLimits::from(config)),
           rates_(config.postsPerSecond), adminToken_(loadAdminToken(config)) {}
 

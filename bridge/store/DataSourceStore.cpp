@@ -7,7 +7,6 @@
 #include "bridge/activation/EventRaiser.h"
 #include "bridge/documents/PeerAuthentication.h"
 #include "bridge/outbox/OutboxSignal.h"
-#include "bridge/store/GroupCommit.h"
 
 #include "bridge/store/WebhookStore.h"
 #include <Poco/DigestEngine.h>
@@ -250,11 +249,7 @@ void activate(Poco::Data::Session& session, const DataSource& source,
 
 } // namespace
 
-DataSourceStore::DataSourceStore(Database& database, bool groupCommits)
-    : database_(database),
-      commits_(groupCommits ? std::make_unique<GroupCommit>(database) : nullptr) {}
-
-DataSourceStore::~DataSourceStore() = default;
+DataSourceStore::DataSourceStore(Database& database) : database_(database) {}
 
 ReceivedContact DataSourceStore::receive(const DataSource& source, mapping::Contact& contact,
                                          const std::vector<std::string>& ignoredKeys,
@@ -299,10 +294,7 @@ ReceivedContact DataSourceStore::receive(const DataSource& source, mapping::Cont
         }
         activate(session, source, contact, Hops::parse(hops), result);
     };
-    if (commits_)
-        commits_->run(job);
-    else
-        database_.write(job);
+    database_.write(job); // shares its transaction with concurrent posts (group commit)
     if (result.deliveriesQueued)
         OutboxSignal::notify();
     if (!result.notPostedOn.empty())

@@ -34,14 +34,11 @@ struct ReceivedContact {
     std::size_t deliveriesQueued = 0; // the post-on and trigger deliveries
 };
 
-class GroupCommit;
-
 class DataSourceStore {
 public:
-    // With groupCommits, receive() shares transactions with concurrent receives (one thread
-    // commits them together); each still returns only after its own commit.
-    explicit DataSourceStore(Database& database, bool groupCommits = false);
-    ~DataSourceStore();
+    // receive() shares transactions with concurrent writers (Database::write's group commit);
+    // each returns only after its own commit.
+    explicit DataSourceStore(Database& database);
 
     DataSource add(std::int64_t accountId, const std::string& name,
                    std::optional<std::int64_t> webhookId);
@@ -67,7 +64,6 @@ public:
 
 private:
     Database& database_;
-    std::unique_ptr<GroupCommit> commits_;
 };
 
 std::string randomHexToken(std::size_t bytes = 20);

@@ -64,6 +64,8 @@ std::unique_ptr<Poco::Data::Session> Database::open() {
         // stay cached across claims (bench/NOTES.md, Send 3). Not mmap: mapped pages of a
         // large store would count in the resident memory a mass post must keep flat.
         *session << "PRAGMA cache_size = -4096", now;
+        // Savepoints of writes that share a transaction journal in memory, not in temp files.
+        *session << "PRAGMA temp_store = MEMORY", now;
         return session;
     } catch (const Poco::Exception& error) {
         throw StoreError("cannot open the store " + location_.target + ": " + error.displayText());
@@ -114,12 +116,74 @@ Database::Lease::~Lease() {
 
 void Database::write(const std::function<void(Poco::Data::Session&)>& work) {
     // Writers of this process queue here rather than in SQLite's busy handler, which sleeps
-    // and retries; the lock is taken before the session so that waiting writers hold none.
-    std::lock_guard writer(writeMutex_);
-    Lease session = lease();
-    WriteTransaction transaction(*session);
-    work(*session);
-    transaction.commit();
+    // and retries; whoever finds no transaction running runs the next one for everybody
+    // waiting.
+    PendingWrite mine;
+    mine.work = &work;
+    std::unique_lock lock(writersMutex_);
+    waitingWrites_.push_back(&mine);
+    while (!mine.done) {
+        if (transactionRunning_) {
+            mine.wake.wait(lock, [&] { return mine.done || !transactionRunning_; });
+            continue;
+        }
+        transactionRunning_ = true;
+        std::vector<PendingWrite*> batch;
+        while (!waitingWrites_.empty() && batch.size() < kMostWritesTogether) {
+            batch.push_back(waitingWrites_.front());
+            waitingWrites_.pop_front();
+        }
+        lock.unlock();
+        runTogether(batch);
+        lock.lock();
+        transactionRunning_ = false;
+        // Woken under the lock: a writer cannot return (ending its PendingWrite) before the
+        // lock is released, after the last use of its PendingWrite here.
+        for (PendingWrite* pending : batch) {
+            pending->done = true;
+            if (pending != &mine)
+                pending->wake.notify_one();
+        }
+        if (!waitingWrites_.empty())
+            waitingWrites_.front()->wake.notify_one(); // it runs the next transaction
+    }
+    lock.unlock();
+    if (mine.error)
+        std::rethrow_exception(mine.error);
+}
+
+void Database::runTogether(const std::vector<PendingWrite*>& batch) {
+    try {
+        Lease session = lease();
+        WriteTransaction transaction(*session);
+        if (batch.size() == 1) {
+            try {
+                (*batch.front()->work)(*session);
+            } catch (...) {
+                batch.front()->error = std::current_exception();
+                return; // the transaction rolls back
+            }
+        } else {
+            for (PendingWrite* pending : batch) {
+                CachedStatement(*session, "SAVEPOINT write").run();
+                try {
+                    (*pending->work)(*session);
+                    CachedStatement(*session, "RELEASE write").run();
+                } catch (...) {
+                    pending->error = std::current_exception();
+                    CachedStatement(*session, "ROLLBACK TO write").run();
+                    CachedStatement(*session, "RELEASE write").run();
+                }
+            }
+        }
+        transaction.commit();
+    } catch (...) {
+        // Beginning, a rollback to a savepoint, or the commit failed: nothing of the batch
+        // was committed, and every writer learns it.
+        for (PendingWrite* pending : batch)
+            if (!pending->error)
+                pending->error = std::current_exception();
+    }
 }
 
 void Database::read(const std::function<void(Poco::Data::Session&)>& work) {

@@ -7,6 +7,8 @@
 #include <Poco/Data/Session.h>
 
 #include <condition_variable>
+#include <deque>
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -66,8 +68,13 @@ public:
     };
     Lease lease();
 
-    // Runs work inside BEGIN IMMEDIATE ... COMMIT; any exception rolls back and propagates.
-    // One write at a time per process; work must not call write() again.
+    // Runs work inside BEGIN IMMEDIATE ... COMMIT and returns once it is committed; an
+    // exception rolls back that work alone and propagates. Writers of this process share
+    // transactions (group commit): while one transaction runs, the works that arrive wait
+    // and then run together in the next one, each in a savepoint of its own, so that one
+    // fsync serves many writers (receiving posts, workers claiming and recording). The first
+    // waiting writer runs the next transaction itself: a lone writer never changes thread.
+    // work must not call write() again.
     void write(const std::function<void(Poco::Data::Session&)>& work);
     // Runs work on a leased session without a transaction (single reads).
     void read(const std::function<void(Poco::Data::Session&)>& work);
@@ -82,7 +89,17 @@ private:
     std::vector<std::unique_ptr<Poco::Data::Session>> idle_;
     std::mutex mutex_;
     std::condition_variable available_;
-    std::mutex writeMutex_; // one write transaction at a time in this process
+    struct PendingWrite {
+        const std::function<void(Poco::Data::Session&)>* work = nullptr;
+        std::exception_ptr error;
+        bool done = false;
+        std::condition_variable wake;
+    };
+    void runTogether(const std::vector<PendingWrite*>& batch);
+    static constexpr std::size_t kMostWritesTogether = 256;
+    std::mutex writersMutex_;                 // guards the two below
+    std::deque<PendingWrite*> waitingWrites_; // arrived, not yet taken into a transaction
+    bool transactionRunning_ = false;         // one transaction at a time in this process
     std::shared_ptr<const SecretBox> secretBox_;
 };
 

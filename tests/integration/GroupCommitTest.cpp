@@ -1,7 +1,7 @@
-// Group commits on a real SQLite file: many threads' jobs share transactions, a job that
-// throws is rolled back alone and its caller gets the exception, and every caller returns
-// after its own work is committed (visible to another connection).
-#include "bridge/store/GroupCommit.h"
+// Database::write's group commits on a real SQLite file: many threads' writes share
+// transactions, a write that throws is rolled back alone and its caller gets the exception,
+// and every caller returns after its own work is committed (visible to another connection).
+#include "bridge/store/Database.h"
 #include "support/TempDir.h"
 
 #include <boost/test/unit_test.hpp>
@@ -21,7 +21,6 @@ BOOST_AUTO_TEST_CASE(jobs_of_many_threads_commit_and_a_failing_job_rolls_back_al
     database.write([](Poco::Data::Session& session) {
         session << "CREATE TABLE items (thread INTEGER, n INTEGER, PRIMARY KEY (thread, n))", now;
     });
-    GroupCommit commits(database, 16);
     constexpr int kThreads = 8, kJobs = 60;
     std::atomic<int> failures{0}, visibleAfterReturn{0};
     std::vector<std::thread> threads;
@@ -31,7 +30,7 @@ BOOST_AUTO_TEST_CASE(jobs_of_many_threads_commit_and_a_failing_job_rolls_back_al
             for (int n = 0; n < kJobs; ++n) {
                 bool fails = n % 7 == 3;
                 try {
-                    commits.run([&](Poco::Data::Session& session) {
+                    database.write([&](Poco::Data::Session& session) {
                         int thread = t, number = n;
                         session << "INSERT INTO items VALUES (?, ?)", use(thread), use(number), now;
                         if (fails)
@@ -63,6 +62,26 @@ BOOST_AUTO_TEST_CASE(jobs_of_many_threads_commit_and_a_failing_job_rolls_back_al
     BOOST_TEST(stored == kThreads * kJobs - failures.load());
     BOOST_TEST(visibleAfterReturn.load() == stored);
     BOOST_TEST(failures.load() == kThreads * ((kJobs + 3) / 7));
+}
+
+BOOST_AUTO_TEST_CASE(a_lone_failing_write_rolls_back_and_the_next_one_proceeds) {
+    TempDir dir;
+    Database database(dir.storeUri());
+    database.write([](Poco::Data::Session& session) {
+        session << "CREATE TABLE items (n INTEGER PRIMARY KEY)", now;
+    });
+    BOOST_CHECK_THROW(database.write([](Poco::Data::Session& session) {
+        session << "INSERT INTO items VALUES (1)", now;
+        throw std::runtime_error("refused");
+    }),
+                      std::runtime_error);
+    database.write(
+        [](Poco::Data::Session& session) { session << "INSERT INTO items VALUES (2)", now; });
+    int stored = 0;
+    database.read([&](Poco::Data::Session& session) {
+        session << "SELECT SUM(n) FROM items", into(stored), now;
+    });
+    BOOST_TEST(stored == 2);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
