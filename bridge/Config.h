@@ -49,7 +49,7 @@ struct Config {
     std::size_t responseExcerptBytes = 2048;
     double retryJitter = 0.2;                            // +-20% around each scheduled wait
     std::size_t deliveryWorkers = 4;                     // sending threads in serve
-    std::size_t deliveryBatch = 16;                      // deliveries claimed at a time
+    std::size_t deliveryBatch = 64;                      // deliveries claimed at a time
     std::chrono::milliseconds idlePoll{2000};            // idle workers look for outside work
     std::chrono::milliseconds pauseAfter{5 * 60 * 1000}; // failing this long: pause
     std::chrono::milliseconds probeInterval{60 * 1000};  // then probe this often

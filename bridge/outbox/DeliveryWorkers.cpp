@@ -243,6 +243,33 @@ void DeliveryWorkers::wake() {
     threads_.wake();
 }
 
+std::vector<AttemptOutcome>
+DeliveryWorkers::attemptAll(Worker& worker, const std::vector<ClaimedDelivery>& claimed) {
+    // A delivery whose turn comes too late for one more attempt within the lease (a slow
+    // destination ahead of it) is given back rather than sent when another worker may
+    // already have taken it over.
+    const auto claimedAt = std::chrono::steady_clock::now();
+    const auto lastStart =
+        std::chrono::milliseconds(leaseMs_) - config_.connectTimeout - config_.responseTimeout;
+    std::vector<AttemptOutcome> outcomes;
+    for (const ClaimedDelivery& delivery : claimed) {
+        try {
+            if (threads_.stopping())
+                DeliveryStore(database_).release(delivery.id, worker.id());
+            else if (std::chrono::steady_clock::now() - claimedAt > lastStart)
+                DeliveryStore(database_).release(
+                    delivery.id, worker.id(),
+                    "given back unsent: its turn came too late for an attempt within the lease");
+            else
+                outcomes.push_back(worker.attempt(delivery));
+        } catch (const std::exception& error) {
+            // The lease expires and another worker (or this one) tries again.
+            logError("delivery " + std::to_string(delivery.id) + ": " + error.what());
+        }
+    }
+    return outcomes;
+}
+
 void DeliveryWorkers::run(std::size_t index) {
     Worker worker(*this, name_ + "/" + std::to_string(::getpid()) + "/" + std::to_string(index));
     const std::size_t batch = std::max<std::size_t>(1, config_.deliveryBatch);
@@ -257,18 +284,7 @@ void DeliveryWorkers::run(std::size_t index) {
             logError("delivery worker " + worker.id() + ": cannot claim: " + error.what());
         }
         // Send the claimed batch, then record every attempt in one transaction.
-        std::vector<AttemptOutcome> outcomes;
-        for (std::size_t i = 0; i < claimed.size(); ++i) {
-            try {
-                if (threads_.stopping())
-                    DeliveryStore(database_).release(claimed[i].id, worker.id());
-                else
-                    outcomes.push_back(worker.attempt(claimed[i]));
-            } catch (const std::exception& error) {
-                // The lease expires and another worker (or this one) tries again.
-                logError("delivery " + std::to_string(claimed[i].id) + ": " + error.what());
-            }
-        }
+        std::vector<AttemptOutcome> outcomes = attemptAll(worker, claimed);
         try {
             worker.record(outcomes);
         } catch (const std::exception& error) {
@@ -317,9 +333,7 @@ DrainSummary DeliveryWorkers::drain() {
         auto claimed = worker.claim(batch);
         if (claimed.empty())
             break;
-        std::vector<AttemptOutcome> outcomes;
-        for (const auto& delivery : claimed)
-            outcomes.push_back(worker.attempt(delivery));
+        std::vector<AttemptOutcome> outcomes = attemptAll(worker, claimed);
         worker.record(outcomes);
         for (auto& outcome : outcomes)
             if (outcome.recorded)

@@ -64,6 +64,8 @@ private:
     class Worker;
     void run(std::size_t index);
     void tally(DrainSummary& summary, const AttemptOutcome& outcome);
+    std::vector<AttemptOutcome> attemptAll(Worker& worker,
+                                           const std::vector<ClaimedDelivery>& claimed);
 
     const Config& config_;
     Database& database_;

@@ -406,14 +406,14 @@ DeliveryStore::finishAll(const std::vector<std::pair<std::int64_t, AttemptResult
     return recorded;
 }
 
-void DeliveryStore::release(std::int64_t id, const std::string& owner) {
+void DeliveryStore::release(std::int64_t id, const std::string& owner, const std::string& why) {
     database_.write([&](Poco::Data::Session& session) {
         std::string updatedAt = nowText();
         session << "UPDATE deliveries SET status = 'queued', lease_owner = NULL, "
                    "lease_until_ms = NULL, updated_at = ? WHERE id = ? AND status = 'sending' "
                    "AND lease_owner = ?",
             use(updatedAt), use(id), bind(owner), now;
-        insertEvent(session, id, owner, "released", "given back unsent at shutdown");
+        insertEvent(session, id, owner, "released", why);
     });
 }
 

@@ -168,7 +168,8 @@ public:
                                 const PausePolicy& pause);
 
     // Gives a claimed delivery back unsent (shutdown): queued, due now, no attempt counted.
-    void release(std::int64_t id, const std::string& owner);
+    void release(std::int64_t id, const std::string& owner,
+                 const std::string& why = "given back unsent at shutdown");
 
     // The earliest time something may become due: a queued delivery, an expiring lease, a
     // paused destination's next probe. Nothing when the outbox holds no pending work.

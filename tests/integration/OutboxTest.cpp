@@ -265,6 +265,27 @@ BOOST_AUTO_TEST_CASE(replay_resends_the_recorded_request_and_logs_who_asked) {
     BOOST_TEST(events[0].detail.find("was delivered") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(deliveries_whose_turn_comes_too_late_in_the_lease_are_given_back_unsent) {
+    // 300 ms from the claim to the last start of an attempt (lease - connect - response
+    // timeouts); each answer takes 350 ms: one attempt per claim, the rest given back.
+    config.lease = 1200ms;
+    ScriptedResponse slow = ScriptedResponse::hangFor(350ms);
+    slow.body = "Success";
+    receiver.setDefaultResponse(slow);
+    std::vector<std::int64_t> ids{enqueue(0), enqueue(1), enqueue(2)};
+    DrainSummary summary = drain();
+    BOOST_TEST(summary.delivered == 3);
+    BOOST_TEST(receiver.requestCount() == 3u); // each sent once
+    std::size_t givenBack = 0;
+    for (std::int64_t id : ids) {
+        BOOST_TEST(delivery(id).status == "delivered");
+        for (const auto& event : DeliveryStore(*database).events(id))
+            givenBack +=
+                event.action == "released" && event.detail.find("too late") != std::string::npos;
+    }
+    BOOST_TEST(givenBack >= 2u);
+}
+
 BOOST_AUTO_TEST_CASE(background_workers_send_what_is_queued_and_stop) {
     SystemClock realClock;
     DeliveryWorkers workers(config, *database, realClock, "bg");
