@@ -35,21 +35,29 @@ std::pair<std::uint64_t, std::string> fileSizeAndSha256(const std::filesystem::p
 
 void ContactExtrasStore::savePlan(Poco::Data::Session& session, std::int64_t contactId,
                                   const specialparams::EnrollmentPlan& plan) {
-    std::string data = specialparams::renderPlanData(plan);
-    std::string updatedAt = nowText();
-    session << "DELETE FROM plans WHERE contact_id = ?", use(contactId), now;
-    session << "INSERT INTO plans (contact_id, plan_data, updated_at) VALUES (?, ?, ?)",
-        use(contactId), use(data), use(updatedAt), now;
+    // Every post carrying __plan_data comes here: compiled statements.
+    CachedStatement(session, "DELETE FROM plans WHERE contact_id = ?").bind(1, contactId).run();
+    CachedStatement(session, "INSERT INTO plans (contact_id, plan_data, updated_at) "
+                             "VALUES (?, ?, ?)")
+        .bind(1, contactId)
+        .bind(2, specialparams::renderPlanData(plan))
+        .bind(3, nowText())
+        .run();
 }
 
 void ContactExtrasStore::saveBudgetValues(Poco::Data::Session& session, std::int64_t contactId,
                                           const budget::BudgetValues& values) {
+    if (values.empty())
+        return;
+    // Every post carrying budget tags comes here: compiled statements.
+    CachedStatement remove(session, "DELETE FROM budget_values WHERE contact_id = ? AND tag = ?");
+    CachedStatement insert(session,
+                           "INSERT INTO budget_values (contact_id, tag, cents) VALUES (?, ?, ?)");
     for (const auto& [tag, amount] : values) {
-        std::int64_t cents = amount.cents();
-        session << "DELETE FROM budget_values WHERE contact_id = ? AND tag = ?", use(contactId),
-            bind(tag), now;
-        session << "INSERT INTO budget_values (contact_id, tag, cents) VALUES (?, ?, ?)",
-            use(contactId), bind(tag), use(cents), now;
+        remove.bind(1, contactId).bind(2, tag).run();
+        remove.reset();
+        insert.bind(1, contactId).bind(2, tag).bind(3, amount.cents()).run();
+        insert.reset();
     }
 }
 
