@@ -75,16 +75,6 @@ std::string postForm(int port, const std::string& path, const std::string& body)
     return answer;
 }
 
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (condition())
-            return true;
-        std::this_thread::sleep_for(50ms);
-    }
-    return condition();
-}
-
 #ifdef DPPBRIDGE_SANITIZED
 constexpr int kManyContacts = 20'000; // the sanitizers make every step 5-10 times slower
 #else

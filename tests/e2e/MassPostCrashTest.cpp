@@ -5,6 +5,7 @@
 // exactly once (none lost, none stored twice: it keeps one contact per Idempotency-Key) and the
 // sender must have every delivery delivered and none queued, in flight, failed or dead.
 // Everything is observed through the CLI, as an operator would.
+#include "support/BridgeCommands.h"
 #include "support/Processes.h"
 #include "support/TempDir.h"
 
@@ -31,19 +32,6 @@ constexpr int kContacts = 2000; // the sanitizers make every step several times 
 constexpr int kContacts = 3000;
 #endif
 constexpr int kKills = 20;
-
-std::vector<std::string> with(std::vector<std::string> globals,
-                              std::initializer_list<std::string> command) {
-    globals.insert(globals.end(), command);
-    return globals;
-}
-
-CommandResult expectOk(const std::vector<std::string>& arguments) {
-    CommandResult result = runBridge(arguments);
-    BOOST_REQUIRE_MESSAGE(result.status == 0,
-                          "dppbridge exited " << result.status << ": " << result.err << result.out);
-    return result;
-}
 
 // The sender's HTTP timeouts are short and its lease just above them, so that what a killed
 // serve had claimed is claimed again within seconds rather than after the default minute.

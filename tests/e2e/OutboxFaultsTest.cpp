@@ -5,6 +5,7 @@
 // time is read from /proc), and retrying thousands of deliveries keeps memory bounded.
 // Retry schedules are 1 s without jitter, so each case takes a few seconds; the tests wait on
 // requests arriving and on the CLI's view of the outbox, with generous deadlines.
+#include "support/BridgeCommands.h"
 #include "support/Processes.h"
 #include "support/RecordingServer.h"
 #include "support/TempDir.h"
@@ -50,29 +51,6 @@ std::string everySecond(int times) {
     for (int i = 0; i < times; ++i)
         schedule += i ? ",1s" : "1s";
     return schedule;
-}
-
-std::vector<std::string> with(std::vector<std::string> globals,
-                              std::initializer_list<std::string> command) {
-    globals.insert(globals.end(), command);
-    return globals;
-}
-
-CommandResult expectOk(const std::vector<std::string>& arguments) {
-    CommandResult result = runBridge(arguments);
-    BOOST_REQUIRE_MESSAGE(result.status == 0,
-                          "dppbridge exited " << result.status << ": " << result.err << result.out);
-    return result;
-}
-
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (condition())
-            return true;
-        std::this_thread::sleep_for(100ms);
-    }
-    return condition();
 }
 
 bool contains(const std::string& text, const std::string& part) {

@@ -6,6 +6,7 @@
 // number: none may appear. A store sealed with one key refuses to send with another key or
 // with none; a store without a key keeps working in clear and is sealed from when a key is
 // configured.
+#include "support/BridgeCommands.h"
 #include "support/Processes.h"
 #include "support/RecordingServer.h"
 #include "support/TempDir.h"
@@ -55,16 +56,6 @@ std::string readFile(const std::filesystem::path& path) {
 
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
-}
-
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (condition())
-            return true;
-        std::this_thread::sleep_for(100ms);
-    }
-    return condition();
 }
 
 // GET on serve's admin endpoints with a bearer token: status and body.
