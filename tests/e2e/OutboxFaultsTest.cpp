@@ -8,6 +8,7 @@
 #include "support/BridgeCommands.h"
 #include "support/Processes.h"
 #include "support/RecordingServer.h"
+#include "support/RefusingPort.h"
 #include "support/TempDir.h"
 
 #include <Poco/JSON/Array.h>
@@ -58,13 +59,6 @@ bool contains(const std::string& text, const std::string& part) {
 }
 
 // A port nobody listens on: taken from the kernel, then closed again.
-Poco::UInt16 closedPort() {
-    RecordingServer probe;
-    Poco::UInt16 port = probe.port();
-    probe.stop();
-    return port;
-}
-
 struct Delivery {
     std::int64_t id = 0;
     std::int64_t contactId = 0;
@@ -279,7 +273,8 @@ BOOST_AUTO_TEST_SUITE(outbox_faults)
 
 BOOST_AUTO_TEST_CASE(a_receiver_that_was_down_gets_everything_once_it_is_back) {
     constexpr int kCount = 5;
-    Poco::UInt16 port = closedPort();
+    RefusingPort down;
+    Poco::UInt16 port = down.port();
     Outbox outbox(kCount, "http://127.0.0.1:" + std::to_string(port) + "/in");
     ServeProcess sender(outbox.globals(), outbox.dir().path(), "sender");
     // Every delivery fails against the closed port at least once, and stays queued.
@@ -287,6 +282,7 @@ BOOST_AUTO_TEST_CASE(a_receiver_that_was_down_gets_everything_once_it_is_back) {
     BOOST_TEST(outbox.countWithStatus("queued") + outbox.countWithStatus("sending") ==
                std::size_t(kCount));
 
+    down.release();
     RecordingServer receiver(port); // back, where it was
     receiver.setDefaultResponse(ScriptedResponse::ok(R"({"status": "Success"})"));
     BOOST_REQUIRE(receiver.waitForRequests(kCount, 30s));

@@ -8,6 +8,7 @@
 #include "mapping/Encoding.h"
 #include "mapping/WebhookJson.h"
 #include "support/RecordingServer.h"
+#include "support/RefusingPort.h"
 #include "support/TestCertificate.h"
 
 #include <Poco/Base64Encoder.h>
@@ -30,6 +31,7 @@ using dpp::mapping::SystemField;
 using dpp::mapping::TagVocabulary;
 using dpp::testing::RecordedRequest;
 using dpp::testing::RecordingServer;
+using dpp::testing::RefusingPort;
 using dpp::testing::ScriptedResponse;
 using dpp::testing::TestCertificate;
 using dpp::testing::TlsServerFiles;
@@ -65,14 +67,6 @@ std::string base64(const std::string& text) {
 
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
-}
-
-// A loopback port nobody listens on: bound by the kernel, then released.
-Poco::UInt16 closedPort() {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
-    Poco::UInt16 port = socket.address().port();
-    socket.close();
-    return port;
 }
 
 // One certificate for every HTTPS test (openssl takes a moment); removed at exit.
@@ -336,8 +330,9 @@ BOOST_FIXTURE_TEST_CASE(a_connection_closed_without_an_answer_is_retryable, Send
 }
 
 BOOST_FIXTURE_TEST_CASE(a_refused_connection_is_retryable, SenderFixture) {
-    Poco::UInt16 port = closedPort();
-    SendResult result = send(definition("http://127.0.0.1:" + std::to_string(port) + "/x"));
+    RefusingPort refusing;
+    SendResult result =
+        send(definition("http://127.0.0.1:" + std::to_string(refusing.port()) + "/x"));
     BOOST_TEST(!result.delivered);
     BOOST_TEST(result.retryable);
     BOOST_TEST(result.statusCode == 0);
