@@ -11,7 +11,18 @@ namespace dpp::bridge {
 
 namespace {
 
-using Compiled = std::unordered_map<std::string, sqlite3_stmt*>;
+// Looked up by the SQL text as a string_view: no allocation per borrowing.
+struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const {
+        return std::hash<std::string_view>{}(sql);
+    }
+};
+struct Kept {
+    sqlite3_stmt* statement = nullptr;
+    bool borrowed = false;
+};
+using Compiled = std::unordered_map<std::string, Kept, SqlHash, std::equal_to<>>;
 
 struct Registry {
     std::mutex mutex;
@@ -31,36 +42,45 @@ CachedStatement::CachedStatement(Poco::Data::Session& session, std::string_view 
     {
         std::lock_guard lock(all.mutex);
         Compiled& compiled = all.byConnection[connection_];
-        auto found = compiled.find(std::string(sql));
-        if (found != compiled.end()) {
-            statement_ = found->second;
-            // A borrowed statement is taken out while in use, so that a nested use of the
-            // same SQL (never done on the hot paths) compiles its own rather than sharing.
-            compiled.erase(found);
+        auto found = compiled.find(sql);
+        if (found != compiled.end() && !found->second.borrowed) {
+            found->second.borrowed = true;
+            statement_ = found->second.statement;
+            cached_ = true;
         }
     }
-    if (!statement_) {
-        int code = sqlite3_prepare_v3(connection_, sql.data(), static_cast<int>(sql.size()),
-                                      SQLITE_PREPARE_PERSISTENT, &statement_, nullptr);
-        if (code != SQLITE_OK) {
-            sqlite3_finalize(statement_);
-            statement_ = nullptr;
-            fail(code, "compiling " + std::string(sql.substr(0, 80)));
-        }
+    if (statement_)
+        return;
+    int code = sqlite3_prepare_v3(connection_, sql.data(), static_cast<int>(sql.size()),
+                                  SQLITE_PREPARE_PERSISTENT, &statement_, nullptr);
+    if (code != SQLITE_OK) {
+        sqlite3_finalize(statement_);
+        statement_ = nullptr;
+        fail(code, "compiling " + std::string(sql.substr(0, 80)));
+    }
+    // Kept for the connection, unless the same SQL is borrowed already (a nested use, never
+    // on the hot paths): that twin is finalized after its one use.
+    std::lock_guard lock(all.mutex);
+    auto [slot, added] = all.byConnection[connection_].try_emplace(std::string(sql));
+    if (added) {
+        slot->second = Kept{statement_, true};
+        cached_ = true;
     }
 }
 
 CachedStatement::~CachedStatement() {
     if (!statement_)
         return;
+    if (!cached_) {
+        sqlite3_finalize(statement_);
+        return;
+    }
     sqlite3_reset(statement_);
     sqlite3_clear_bindings(statement_);
-    const char* sql = sqlite3_sql(statement_);
     Registry& all = registry();
     std::lock_guard lock(all.mutex);
-    auto [slot, added] = all.byConnection[connection_].try_emplace(sql, statement_);
-    if (!added)
-        sqlite3_finalize(statement_); // a nested twin came back first
+    all.byConnection[connection_].find(std::string_view(sqlite3_sql(statement_)))->second.borrowed =
+        false;
 }
 
 void CachedStatement::fail(int code, std::string_view doing) const {
@@ -139,8 +159,8 @@ void forgetCachedStatements(Poco::Data::Session& session) {
     auto found = all.byConnection.find(connection);
     if (found == all.byConnection.end())
         return;
-    for (auto& [sql, statement] : found->second)
-        sqlite3_finalize(statement);
+    for (auto& [sql, kept] : found->second)
+        sqlite3_finalize(kept.statement);
     all.byConnection.erase(found);
 }
 

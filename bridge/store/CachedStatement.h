@@ -50,6 +50,7 @@ private:
 
     sqlite3* connection_;
     sqlite3_stmt* statement_;
+    bool cached_ = false; // kept for the connection (else finalized after this use)
 };
 
 // Finalizes the statements cached for a session's connection; call before it closes.
