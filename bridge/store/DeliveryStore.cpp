@@ -19,10 +19,12 @@ namespace dpp::bridge {
 
 namespace {
 
+// A delivery's state and its request (masked), kept in two tables (migration 6).
 const char* kDeliveryColumns =
-    "SELECT id, idempotency_key, webhook_id, contact_id, status, method, url, content_type, "
-    "body, destination, attempts, next_attempt_ms, origin, replay_of, last_error, created_at, "
-    "updated_at, batch_id, hops FROM deliveries ";
+    "SELECT id, idempotency_key, webhook_id, contact_id, status, method, r.url, content_type, "
+    "r.body, destination, attempts, next_attempt_ms, origin, replay_of, last_error, created_at, "
+    "updated_at, batch_id, hops FROM deliveries JOIN delivery_requests r "
+    "ON r.delivery_id = deliveries.id ";
 
 std::vector<DeliveryRecord> readDeliveries(Poco::Data::Statement& select) {
     select.execute();
@@ -128,7 +130,8 @@ DeliveryRecord insertDelivery(Poco::Data::Session& session, const NewDelivery& d
     if (!delivery.claimedBy.empty())
         record.status = "sending";
     // With a key the wire request is always sealed; without one, a request whose masked twin
-    // differs (it carries a secret, an SSN, a bank number) is what the policy warns about.
+    // differs (it carries a secret, an SSN, a bank number) is what the policy warns about,
+    // and one that equals its masked twin is stored once (wire_url '').
     StoreSecrets secrets(session);
     bool carriesSecrets =
         delivery.wireUrl != delivery.maskedUrl || delivery.wireBody != delivery.maskedBody;
@@ -139,17 +142,13 @@ DeliveryRecord insertDelivery(Poco::Data::Session& session, const NewDelivery& d
                                carriesSecrets);
         wireBody = secrets.seal(delivery.wireBody, wirePlace("wire_body", record.idempotencyKey),
                                 what, carriesSecrets);
-    } else {
-        wireUrl = delivery.wireUrl;
-        wireBody = delivery.wireBody;
     }
-    // Every mass post page and received post-on queues here: a compiled statement.
+    // Every mass post page and received post-on queues here: compiled statements.
     CachedStatement insert(
         session, "INSERT INTO deliveries (idempotency_key, webhook_id, contact_id, status, "
-                 "lease_owner, lease_until_ms, method, url, content_type, body, wire_url, "
-                 "wire_body, destination, attempts, next_attempt_ms, origin, replay_of, "
-                 "created_at, updated_at, batch_id, hops) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                 "?, ?, 0, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+                 "lease_owner, lease_until_ms, method, content_type, destination, attempts, "
+                 "next_attempt_ms, origin, replay_of, created_at, updated_at, batch_id, hops) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
     insert.bind(1, record.idempotencyKey)
         .bind(2, record.webhookId)
         .bind(3, record.contactId)
@@ -159,23 +158,27 @@ DeliveryRecord insertDelivery(Poco::Data::Session& session, const NewDelivery& d
     else
         insert.bind(5, delivery.claimedBy).bind(6, nowMs + delivery.leaseMs);
     insert.bind(7, record.method)
-        .bind(8, record.url)
-        .bind(9, record.contentType)
-        .bind(10, record.body)
-        .bind(11, wireUrl)
-        .bind(12, wireBody)
-        .bind(13, record.destination)
-        .bind(14, nowMs)
-        .bind(15, record.origin)
-        .bind(16, delivery.replayOf)
-        .bind(17, record.createdAt)
-        .bind(18, record.updatedAt)
-        .bind(19, delivery.batchId)
-        .bind(20, record.hops);
+        .bind(8, record.contentType)
+        .bind(9, record.destination)
+        .bind(10, nowMs)
+        .bind(11, record.origin)
+        .bind(12, delivery.replayOf)
+        .bind(13, record.createdAt)
+        .bind(14, record.updatedAt)
+        .bind(15, delivery.batchId)
+        .bind(16, record.hops);
     if (!insert.step())
         throw StoreError("store: inserting a delivery returned no id");
     record.id = insert.integer(0);
     insert.run();
+    CachedStatement request(session, "INSERT INTO delivery_requests (delivery_id, url, body, "
+                                     "wire_url, wire_body) VALUES (?, ?, ?, ?, ?)");
+    request.bind(1, record.id)
+        .bind(2, record.url)
+        .bind(3, record.body)
+        .bind(4, wireUrl)
+        .bind(5, wireBody)
+        .run();
     if (delivery.replayOf)
         insertEvent(session, *delivery.replayOf, delivery.origin, "rerendered",
                     "new delivery " + std::to_string(record.id));
@@ -218,12 +221,21 @@ std::vector<std::int64_t> DeliveryStore::enqueueAll(const std::vector<NewDeliver
 
 namespace {
 
-const char* kClaimColumns = "SELECT id, idempotency_key, webhook_id, contact_id, method, wire_url, "
-                            "content_type, wire_body, destination, attempts, hops FROM deliveries ";
+const char* kClaimColumns =
+    "SELECT id, idempotency_key, webhook_id, contact_id, method, r.wire_url, content_type, "
+    "r.wire_body, destination, attempts, hops, r.url, r.body FROM deliveries "
+    "JOIN delivery_requests r ON r.delivery_id = deliveries.id ";
 
-// Opens a claimed delivery's wire request. One that cannot be opened (no key, another key)
-// is handed over empty, with the reason, and is not sent.
-void openWire(const StoreSecrets& secrets, ClaimedDelivery& delivery) {
+// Opens a claimed delivery's wire request: the masked one when none was stored apart, else
+// the stored one, opened. One that cannot be opened (no key, another key) is handed over
+// empty, with the reason, and is not sent.
+void openWire(const StoreSecrets& secrets, ClaimedDelivery& delivery, std::string maskedUrl,
+              std::string maskedBody) {
+    if (delivery.wireUrl.empty()) {
+        delivery.wireUrl = std::move(maskedUrl);
+        delivery.wireBody = std::move(maskedBody);
+        return;
+    }
     std::string what = "the stored request of delivery " + std::to_string(delivery.id) + " (" +
                        delivery.idempotencyKey + ")";
     try {
@@ -253,7 +265,7 @@ void readClaimed(CachedStatement& select, const StoreSecrets& secrets,
         delivery.destination = select.text(8);
         delivery.attempts = static_cast<int>(select.integer(9));
         delivery.hops = select.text(10);
-        openWire(secrets, delivery);
+        openWire(secrets, delivery, select.text(11), select.text(12));
         claimed.push_back(std::move(delivery));
     }
 }
@@ -316,8 +328,9 @@ std::optional<ClaimedDelivery> DeliveryStore::claimed(std::int64_t id, const std
     std::optional<ClaimedDelivery> result;
     database_.read([&](Poco::Data::Session& session) {
         Poco::Data::Statement select(session);
-        select << "SELECT idempotency_key, webhook_id, contact_id, method, wire_url, "
-                  "content_type, wire_body, destination, attempts, hops FROM deliveries "
+        select << "SELECT idempotency_key, webhook_id, contact_id, method, r.wire_url, "
+                  "content_type, r.wire_body, destination, attempts, hops, r.url, r.body "
+                  "FROM deliveries JOIN delivery_requests r ON r.delivery_id = deliveries.id "
                   "WHERE id = ? AND status = 'sending' AND lease_owner = ?",
             use(id), bind(owner);
         select.execute();
@@ -336,7 +349,8 @@ std::optional<ClaimedDelivery> DeliveryStore::claimed(std::int64_t id, const std
         delivery.destination = rows.value(7, 0).convert<std::string>();
         delivery.attempts = rows.value(8, 0).convert<int>();
         delivery.hops = rows.value(9, 0).convert<std::string>();
-        openWire(StoreSecrets(session), delivery);
+        openWire(StoreSecrets(session), delivery, rows.value(10, 0).convert<std::string>(),
+                 rows.value(11, 0).convert<std::string>());
         result = std::move(delivery);
     });
     return result;

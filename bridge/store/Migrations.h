@@ -8,7 +8,8 @@ namespace dpp::bridge {
 
 int currentSchemaVersion(Poco::Data::Session& session);
 int latestSchemaVersion();
-// Applies every migration above the current version; returns how many ran.
-int applyMigrations(Poco::Data::Session& session);
+// Applies every migration above the current version, up to upTo (all by default; a lower
+// one builds an older store, for tests of the next migration); returns how many ran.
+int applyMigrations(Poco::Data::Session& session, int upTo = 1 << 30);
 
 } // namespace dpp::bridge

@@ -78,7 +78,8 @@ std::optional<std::string> StoreSecrets::sealedKeyInStore() {
         into(values), now;
     session_ << "SELECT value FROM webhook_pairs WHERE value LIKE 'enc:v%' LIMIT 1", into(values),
         now;
-    session_ << "SELECT wire_body FROM deliveries ORDER BY id DESC LIMIT 1", into(values), now;
+    session_ << "SELECT wire_body FROM delivery_requests ORDER BY delivery_id DESC LIMIT 1",
+        into(values), now;
     for (const std::string& value : values)
         if (auto keyId = SecretBox::keyIdOf(value); keyId && !found)
             found = keyId;
@@ -164,7 +165,7 @@ SecretsCensus StoreSecrets::census(Database& database) {
         session << "SELECT COUNT(*) FROM deliveries", into(total), now;
         std::vector<std::string> keyIds;
         std::vector<std::int64_t> counts;
-        session << "SELECT substr(wire_body, 8, 8), COUNT(*) FROM deliveries "
+        session << "SELECT substr(wire_body, 8, 8), COUNT(*) FROM delivery_requests "
                    "WHERE substr(wire_url, 1, 7) = 'enc:v1:' AND substr(wire_body, 1, 7) = "
                    "'enc:v1:' GROUP BY 1",
             into(keyIds), into(counts), now;

@@ -117,11 +117,11 @@ BOOST_AUTO_TEST_CASE(wire_requests_are_sealed_and_claimed_in_clear) {
     store.database->write([&](Poco::Data::Session& session) {
         DeliveryStore::insert(session, renderDelivery(compiled, store.contact, "test"), 0);
     });
-    for (const std::string& wire : store.column("SELECT wire_url FROM deliveries"))
+    for (const std::string& wire : store.column("SELECT wire_url FROM delivery_requests"))
         BOOST_TEST(SecretBox::isSealed(wire));
-    for (const std::string& body : store.column("SELECT wire_body FROM deliveries"))
+    for (const std::string& body : store.column("SELECT wire_body FROM delivery_requests"))
         BOOST_TEST(SecretBox::isSealed(body));
-    for (const std::string& masked : store.column("SELECT body FROM deliveries"))
+    for (const std::string& masked : store.column("SELECT body FROM delivery_requests"))
         BOOST_TEST(masked == "ssn=*******6789&api_hash=****&note=plain");
     auto claimed = deliveries.claim("w", 10, 1, 60000);
     BOOST_REQUIRE_EQUAL(claimed.size(), 2u);
@@ -133,8 +133,8 @@ BOOST_AUTO_TEST_CASE(wire_requests_are_sealed_and_claimed_in_clear) {
     // The second's body moved onto the first: it no longer opens, and nothing is handed out.
     for (auto& delivery : claimed)
         deliveries.release(delivery.id, "w");
-    store.execute("UPDATE deliveries SET wire_body = (SELECT wire_body FROM deliveries "
-                  "WHERE id = 2) WHERE id = " +
+    store.execute("UPDATE delivery_requests SET wire_body = (SELECT wire_body FROM "
+                  "delivery_requests WHERE delivery_id = 2) WHERE delivery_id = " +
                   std::to_string(first.id));
     auto again = deliveries.claim("w", 10, 2, 60000, first.id);
     BOOST_REQUIRE_EQUAL(again.size(), 1u);

@@ -3,6 +3,7 @@
 #include "bridge/InputError.h"
 #include "bridge/store/ContactStore.h"
 #include "bridge/store/DataSourceStore.h"
+#include "bridge/store/DeliveryStore.h"
 #include "bridge/store/Migrations.h"
 #include "bridge/store/WebhookStore.h"
 #include "mapping/WebhookJson.h"
@@ -46,6 +47,57 @@ BOOST_AUTO_TEST_CASE(migrations_apply_once_and_are_idempotent) {
     Database reopened(dir.storeUri());
     BOOST_TEST(reopened.migrate() == 0);
     BOOST_TEST(reopened.schemaVersion() == latestSchemaVersion());
+}
+
+BOOST_AUTO_TEST_CASE(migration_6_moves_requests_apart_and_keeps_them_whole) {
+    TempDir dir;
+    Database database(dir.storeUri());
+    database.write([](Poco::Data::Session& session) { applyMigrations(session, 5); });
+    database.write([](Poco::Data::Session& session) {
+        session << "INSERT INTO accounts VALUES (1, 'A', 'x')", now;
+        session << "INSERT INTO contacts (id, account_id, created_at, updated_at) "
+                   "VALUES (7, 1, 'x', 'x')",
+            now;
+        session
+            << "INSERT INTO webhooks (id, title, url, method, format, mode, created_at, "
+               "updated_at) VALUES (1, 'W', 'http://h/p', 'POST', 'form', 'background', 'x', 'x')",
+            now;
+        // One request without secrets (wire = masked), one with (they differ).
+        for (const char* values :
+             {"(1, 'k1', 1, 7, 'queued', 'POST', 'http://h/p', 'form', 'a=1', 'http://h/p', "
+              "'a=1', 'h', 1, 'x', 'x')",
+              "(2, 'k2', 1, 7, 'queued', 'POST', 'http://h/p?t=****', 'form', 'ssn=****6789', "
+              "'http://h/p?t=secret', 'ssn=123456789', 'h', 1, 'x', 'x')"})
+            session << std::string("INSERT INTO deliveries (id, idempotency_key, webhook_id, "
+                                   "contact_id, status, method, url, content_type, body, "
+                                   "wire_url, wire_body, destination, next_attempt_ms, "
+                                   "created_at, updated_at) VALUES ") +
+                           values,
+                now;
+    });
+    BOOST_TEST(database.migrate() == latestSchemaVersion() - 5);
+
+    std::vector<std::string> urls, bodies, wireUrls, wireBodies;
+    database.read([&](Poco::Data::Session& session) {
+        session << "SELECT url, body, wire_url, wire_body FROM delivery_requests "
+                   "ORDER BY delivery_id",
+            into(urls), into(bodies), into(wireUrls), into(wireBodies), now;
+    });
+    BOOST_REQUIRE_EQUAL(urls.size(), 2u);
+    BOOST_TEST(bodies[0] == "a=1");
+    BOOST_TEST(wireUrls[0] == ""); // stored once: the wire request is the masked one
+    BOOST_TEST(wireBodies[1] == "ssn=123456789");
+    DeliveryStore deliveries(database);
+    auto claimed = deliveries.claim("w", 10, 5, 60000);
+    BOOST_REQUIRE_EQUAL(claimed.size(), 2u);
+    BOOST_TEST(claimed[0].wireUrl == "http://h/p");
+    BOOST_TEST(claimed[0].wireBody == "a=1");
+    BOOST_TEST(claimed[1].wireUrl == "http://h/p?t=secret");
+    BOOST_TEST(claimed[1].wireBody == "ssn=123456789");
+    auto shown = deliveries.find(2);
+    BOOST_REQUIRE(shown);
+    BOOST_TEST(shown->url == "http://h/p?t=****");
+    BOOST_TEST(shown->body == "ssn=****6789");
 }
 
 BOOST_AUTO_TEST_CASE(store_uses_wal_and_creates_its_folder) {
