@@ -13,8 +13,12 @@ void registerSpecialTags(mapping::TagVocabulary& vocabulary) {
     vocabulary.add(std::string(kUploadDocIdsTag), kUploadDocIdsTagId);
 }
 
-void ExtrasByContactId::setPlan(std::int64_t contactId, EnrollmentPlan plan) {
-    byContact_[contactId].plan = std::move(plan);
+void ExtrasByContactId::setPlan(std::int64_t contactId, const EnrollmentPlan& plan) {
+    byContact_[contactId].planData = renderPlanData(plan);
+}
+
+void ExtrasByContactId::setPlanData(std::int64_t contactId, std::string document) {
+    byContact_[contactId].planData = std::move(document);
 }
 
 void ExtrasByContactId::setDocumentIds(std::int64_t contactId,
@@ -22,11 +26,11 @@ void ExtrasByContactId::setDocumentIds(std::int64_t contactId,
     byContact_[contactId].documentIds = std::move(documentIds);
 }
 
-const EnrollmentPlan* ExtrasByContactId::plan(const mapping::Contact& contact) const {
+std::string_view ExtrasByContactId::planData(const mapping::Contact& contact) const {
     const auto it = byContact_.find(contact.id);
-    if (it == byContact_.end() || !it->second.plan)
-        return nullptr;
-    return &*it->second.plan;
+    if (it == byContact_.end())
+        return {};
+    return it->second.planData;
 }
 
 std::span<const std::int64_t>
@@ -41,8 +45,7 @@ void SpecialTagRenderer::appendExtension(std::uint32_t id, const mapping::Contac
                                          std::string& out) const {
     switch (id) {
     case kEpDataTagId:
-        if (const EnrollmentPlan* plan = extras_.plan(contact))
-            appendPlanData(*plan, out);
+        out += extras_.planData(contact);
         return;
     case kUploadDocIdsTagId:
         appendDocumentIds(extras_.documentIds(contact), out);

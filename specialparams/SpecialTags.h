@@ -35,12 +35,13 @@ inline bool isSpecialTagId(std::uint32_t id) {
 // Adds EP_DATA and UPLOAD_DOC_IDS with the ids above.
 void registerSpecialTags(mapping::TagVocabulary& vocabulary);
 
-// What a contact has beyond its fields, as far as the special tags need it. The pointer and
-// span returned must stay valid while the template renders.
+// What a contact has beyond its fields, as far as the special tags need it. The views and
+// spans returned must stay valid while the template renders.
 class ContactExtras {
 public:
     virtual ~ContactExtras() = default;
-    virtual const EnrollmentPlan* plan(const mapping::Contact& contact) const = 0; // or null
+    // The contact's plan as its {EP_DATA} document (what renderPlanData writes), "" for none.
+    virtual std::string_view planData(const mapping::Contact& contact) const = 0;
     virtual std::span<const std::int64_t> documentIds(const mapping::Contact& contact) const = 0;
 };
 
@@ -48,15 +49,19 @@ public:
 // contacts before a mass post, or a test. A contact it does not know has no plan, no documents.
 class ExtrasByContactId : public ContactExtras {
 public:
-    void setPlan(std::int64_t contactId, EnrollmentPlan plan);
+    // Renders the plan's document once, here.
+    void setPlan(std::int64_t contactId, const EnrollmentPlan& plan);
+    // A document exactly as renderPlanData wrote it (the store keeps plans so): kept as it is,
+    // neither parsed nor written again. "" is no plan.
+    void setPlanData(std::int64_t contactId, std::string document);
     void setDocumentIds(std::int64_t contactId, std::vector<std::int64_t> documentIds);
 
-    const EnrollmentPlan* plan(const mapping::Contact& contact) const override;
+    std::string_view planData(const mapping::Contact& contact) const override;
     std::span<const std::int64_t> documentIds(const mapping::Contact& contact) const override;
 
 private:
     struct Extras {
-        std::optional<EnrollmentPlan> plan;
+        std::string planData;
         std::vector<std::int64_t> documentIds;
     };
     std::unordered_map<std::int64_t, Extras> byContact_;

@@ -48,8 +48,13 @@ public:
     explicit WatchedHandler(Poco::Net::HTTPRequestHandler* inner) : inner_(inner) {}
     void handleRequest(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response) override {
+        ConnectionWatchdog::requestStarted();
         if (!request.hasContentLength() && !request.getChunkedTransferEncoding())
             ConnectionWatchdog::requestArrived();
+        // Kept-alive connections must not starve those waiting for a thread (a sender with
+        // more connections than server.threads would otherwise wait for an idle timeout).
+        if (ConnectionWatchdog::othersWaiting())
+            response.setKeepAlive(false);
         inner_->handleRequest(request, response);
         ConnectionWatchdog::requestAnswered();
     }
@@ -195,10 +200,15 @@ BridgeServer::BridgeServer(const Config& config, Database& database, const std::
     router_ = new Router(config, database, tally_);
     server_ = std::make_unique<Poco::Net::TCPServer>(
         new WatchedConnectionFactory(params, router_, *watchdog_), *pool_, socket, params);
+    watchdog_->setQueueProbe([server = server_.get()] { return server->queuedConnections(); });
 }
 
 BridgeServer::~BridgeServer() {
     stop();
+}
+
+int BridgeServer::queuedConnections() const {
+    return server_->queuedConnections();
 }
 
 void BridgeServer::start() {

@@ -32,6 +32,8 @@ public:
     void start();
     void stop(); // stops accepting, waits for running requests
     std::uint16_t port() const { return port_; }
+    // Accepted connections waiting for a server thread (server.threads all busy).
+    int queuedConnections() const;
 
 private:
     void watchRefusals();

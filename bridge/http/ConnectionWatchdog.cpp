@@ -25,6 +25,11 @@ ConnectionWatchdog::~ConnectionWatchdog() {
     stop();
 }
 
+void ConnectionWatchdog::setQueueProbe(std::function<int()> queuedConnections) {
+    std::lock_guard lock(mutex_);
+    queuedConnections_ = std::move(queuedConnections);
+}
+
 void ConnectionWatchdog::start() {
     std::lock_guard lock(mutex_);
     if (!thread_.joinable())
@@ -57,14 +62,67 @@ void ConnectionWatchdog::requestArrived() {
 }
 
 void ConnectionWatchdog::requestAnswered() {
-    if (current.watchdog)
-        current.watchdog->arm(current.ticket,
-                              current.watchdog->idleTimeout_ + current.watchdog->requestDeadline_);
+    if (!current.watchdog)
+        return;
+    ConnectionWatchdog& watchdog = *current.watchdog;
+    watchdog.arm(current.ticket, watchdog.idleTimeout_ + watchdog.requestDeadline_);
+    std::lock_guard lock(watchdog.mutex_);
+    auto found = watchdog.watched_.find(current.ticket);
+    if (found != watchdog.watched_.end()) {
+        found->second.betweenRequests = true;
+        found->second.answeredAt = Clock::now();
+    }
+}
+
+void ConnectionWatchdog::requestStarted() {
+    if (!current.watchdog)
+        return;
+    std::lock_guard lock(current.watchdog->mutex_);
+    auto found = current.watchdog->watched_.find(current.ticket);
+    if (found != current.watchdog->watched_.end())
+        found->second.betweenRequests = false;
+}
+
+bool ConnectionWatchdog::othersWaiting() {
+    if (!current.watchdog)
+        return false;
+    std::function<int()> probe;
+    {
+        std::lock_guard lock(current.watchdog->mutex_);
+        probe = current.watchdog->queuedConnections_;
+    }
+    return probe && probe() > 0;
 }
 
 std::size_t ConnectionWatchdog::closedConnections() const {
     std::lock_guard lock(mutex_);
     return closed_;
+}
+
+std::size_t ConnectionWatchdog::yieldedConnections() const {
+    std::lock_guard lock(mutex_);
+    return yielded_;
+}
+
+void ConnectionWatchdog::yieldIdle(Clock::time_point now) {
+    if (!queuedConnections_)
+        return;
+    bool idleOnes = false;
+    for (const auto& [ticket, watched] : watched_)
+        idleOnes =
+            idleOnes || (watched.betweenRequests && now - watched.answeredAt >= kYieldAfterIdle);
+    if (!idleOnes || queuedConnections_() <= 0)
+        return;
+    // An idle kept-alive connection may be closed at any time (RFC 9112, 9.6); its client
+    // opens a new one for its next request and queues like everybody else.
+    for (auto& [ticket, watched] : watched_) {
+        if (!watched.betweenRequests || now - watched.answeredAt < kYieldAfterIdle)
+            continue;
+        ::shutdown(watched.socket.impl()->sockfd(), SHUT_RDWR);
+        watched.betweenRequests = false;
+        watched.armed = false;
+        ++yielded_;
+    }
 }
 
 std::uint64_t ConnectionWatchdog::watch(Poco::Net::StreamSocket& socket) {
@@ -141,6 +199,7 @@ void ConnectionWatchdog::run() {
             else
                 next = std::min(next, watched.deadline);
         }
+        yieldIdle(now);
         changed_.wait_until(lock, next);
     }
 }

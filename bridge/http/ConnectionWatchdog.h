@@ -4,12 +4,16 @@
 // deadline the watchdog answers 408 on the socket, shuts it down, and logs it. A connection is
 // watched while its request is being read; handlers mark when the request has arrived whole
 // (requestArrived) and the connection re-arms after each answer for the next request
-// (idle timeout + deadline). Thread-safe; one watchdog thread per server.
+// (idle timeout + deadline). It also keeps kept-alive connections from starving new ones: while
+// connections wait for a server thread, an answer closes its connection (othersWaiting) and a
+// connection idle for a second between requests is closed. Thread-safe; one watchdog thread
+// per server.
 #include <Poco/Net/StreamSocket.h>
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -27,6 +31,9 @@ public:
     ConnectionWatchdog(const ConnectionWatchdog&) = delete;
     ConnectionWatchdog& operator=(const ConnectionWatchdog&) = delete;
 
+    // How many accepted connections wait for a server thread (TCPServer::queuedConnections).
+    // Set before start().
+    void setQueueProbe(std::function<int()> queuedConnections);
     void start();
     void stop();
 
@@ -49,8 +56,15 @@ public:
     // arrive within idle timeout + deadline). No-ops on a thread without a Scope.
     static void requestArrived();
     static void requestAnswered();
+    // Called on the serving thread when a request's headers have been read: the connection
+    // is no longer idle between requests.
+    static void requestStarted();
+    // Whether connections wait for a server thread: the current answer should then close its
+    // connection so that its thread serves the next one. False on a thread without a Scope.
+    static bool othersWaiting();
 
     std::size_t closedConnections() const;
+    std::size_t yieldedConnections() const; // idle ones closed for connections waiting
 
 private:
     struct Watched {
@@ -58,7 +72,10 @@ private:
         std::string peer;
         Clock::time_point deadline;
         bool armed = true;
+        bool betweenRequests = false; // answered, the next request not yet begun
+        Clock::time_point answeredAt;
     };
+    static constexpr std::chrono::seconds kYieldAfterIdle{1};
 
     std::uint64_t watch(Poco::Net::StreamSocket& socket);
     void forget(std::uint64_t ticket);
@@ -66,6 +83,7 @@ private:
     void disarm(std::uint64_t ticket);
     void run();
     void closeLate(Watched& watched);
+    void yieldIdle(Clock::time_point now);
 
     std::chrono::milliseconds requestDeadline_;
     std::chrono::milliseconds idleTimeout_;
@@ -74,6 +92,8 @@ private:
     std::map<std::uint64_t, Watched> watched_;
     std::uint64_t nextTicket_ = 1;
     std::size_t closed_ = 0;
+    std::size_t yielded_ = 0;
+    std::function<int()> queuedConnections_;
     bool stopping_ = false;
     std::thread thread_;
 };

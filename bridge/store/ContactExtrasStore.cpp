@@ -249,10 +249,11 @@ void ContactExtrasStore::loadRenderExtras(Poco::Data::Session& session,
         std::vector<std::string> data;
         session << "SELECT contact_id, plan_data FROM plans WHERE contact_id BETWEEN ? AND ?",
             use(first), use(last), into(ids), into(data), now;
+        // Stored as renderPlanData wrote them (savePlan): {EP_DATA} as it is, not parsed and
+        // written again for every post (a mass post's largest cost, bench/NOTES.md).
         for (std::size_t i = 0; i < ids.size(); ++i)
             if (wanted.count(ids[i]))
-                if (auto plan = specialparams::parsePlanData(data[i]))
-                    extras.setPlan(ids[i], std::move(*plan));
+                extras.setPlanData(ids[i], std::move(data[i]));
     }
     {
         std::vector<std::int64_t> contactIds, documentIds;

@@ -7,6 +7,7 @@
 #include "bridge/receive/PostRateLimiter.h"
 #include "bridge/store/ContactStore.h"
 #include "bridge/store/DataSourceStore.h"
+#include "support/BridgeCommands.h"
 #include "support/TempDir.h"
 
 #include <Poco/Net/HTTPClientSession.h>
@@ -287,6 +288,62 @@ BOOST_AUTO_TEST_CASE(an_idle_connection_is_closed_after_its_timeout) {
     kept.setReceiveTimeout(Poco::Timespan(10, 0));
     readUntilClosed(kept);
     BOOST_TEST(secondsSince(started) < 5.0);
+}
+
+// More kept-alive clients than server threads: the ones waiting are served within about a
+// second, not after another client's idle timeout.
+BOOST_FIXTURE_TEST_CASE(idle_kept_alive_connections_give_their_threads_to_waiting_ones,
+                        LimitsFixture) {
+    config.serverThreads = 2;
+    config.idleTimeout = 60s;
+    start();
+    std::vector<std::unique_ptr<Poco::Net::HTTPClientSession>> idle;
+    for (int i = 0; i < 2; ++i) {
+        idle.push_back(std::make_unique<Poco::Net::HTTPClientSession>("127.0.0.1", server->port()));
+        idle.back()->setKeepAlive(true);
+        Poco::Net::HTTPRequest request("GET", "/health", Poco::Net::HTTPMessage::HTTP_1_1);
+        request.setKeepAlive(true);
+        idle.back()->sendRequest(request);
+        Poco::Net::HTTPResponse response;
+        std::string ignored;
+        Poco::StreamCopier::copyToString(idle.back()->receiveResponse(response), ignored);
+        BOOST_TEST(response.getKeepAlive());
+    }
+    auto started = std::chrono::steady_clock::now();
+    BOOST_TEST(post(source, "firstname=Third&lastname=Client").status == 200);
+    BOOST_TEST(secondsSince(started) < 5.0);
+    BOOST_TEST(stored() == 1);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_busy_kept_alive_connection_closes_after_its_answer_while_others_wait,
+                        LimitsFixture) {
+    config.serverThreads = 1;
+    config.idleTimeout = 60s;
+    start();
+    Poco::Net::HTTPClientSession busy("127.0.0.1", server->port());
+    busy.setKeepAlive(true);
+    auto ask = [&] {
+        Poco::Net::HTTPRequest request("GET", "/health", Poco::Net::HTTPMessage::HTTP_1_1);
+        request.setKeepAlive(true);
+        busy.sendRequest(request);
+        Poco::Net::HTTPResponse response;
+        std::string ignored;
+        Poco::StreamCopier::copyToString(busy.receiveResponse(response), ignored);
+        return response.getKeepAlive();
+    };
+    BOOST_TEST(ask()); // nobody waits: kept alive
+    // A second client connects and waits for the only thread.
+    Poco::Net::StreamSocket waiting = connect();
+    std::string request = "POST " + source.postingPath() +
+                          " HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                          "application/x-www-form-urlencoded\r\nContent-Length: 11\r\n\r\n"
+                          "firstname=W";
+    waiting.sendBytes(request.data(), static_cast<int>(request.size()));
+    BOOST_REQUIRE(dpp::testing::eventually([&] { return server->queuedConnections() == 1; }, 5s));
+    BOOST_TEST(!ask()); // answered with Connection: close
+    std::string answer = readUntilClosed(waiting);
+    BOOST_TEST(contains(answer, "HTTP/1.1 200"), answer);
+    BOOST_TEST(stored() == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
