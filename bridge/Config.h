@@ -48,7 +48,7 @@ struct Config {
     std::vector<std::chrono::milliseconds> retrySchedule; // after the first attempt
     std::size_t responseExcerptBytes = 2048;
     double retryJitter = 0.2;                            // +-20% around each scheduled wait
-    std::size_t deliveryWorkers = 4;                     // sending threads in serve
+    std::size_t deliveryWorkers = 16;                    // sending threads in serve
     std::size_t deliveryBatch = 64;                      // deliveries claimed at a time
     std::chrono::milliseconds idlePoll{2000};            // idle workers look for outside work
     std::chrono::milliseconds pauseAfter{5 * 60 * 1000}; // failing this long: pause
