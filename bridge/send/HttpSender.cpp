@@ -16,6 +16,7 @@
 #include <Poco/Net/SSLManager.h>
 
 #include <charconv>
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -73,10 +74,19 @@ Poco::Net::Context::Ptr makeClientTlsContext(const std::string& caFile) {
             new Poco::Net::RejectCertificateHandler(false);
         Poco::Net::SSLManager::instance().initializeClient(nullptr, reject, nullptr);
     });
+    // One per CA file per process: loading the system's CA certificates takes milliseconds
+    // of CPU, and every delivery worker and document copier asks (an SSL_CTX is shared
+    // safely between threads).
+    static std::mutex madeMutex;
+    static std::map<std::string, Poco::Net::Context::Ptr> made;
+    std::lock_guard lock(madeMutex);
+    if (auto found = made.find(caFile); found != made.end())
+        return found->second;
     Poco::Net::Context::Ptr context = new Poco::Net::Context(
         Poco::Net::Context::TLS_CLIENT_USE, "", "", caFile, Poco::Net::Context::VERIFY_STRICT, 9,
         true, "ALL:!ADH:!LOW:!EXP:!MD5:!aNULL:@STRENGTH");
     context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    made.emplace(caFile, context);
     return context;
 }
 

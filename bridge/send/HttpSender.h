@@ -93,7 +93,8 @@ private:
     Poco::Net::Context::Ptr tlsContext_;
 };
 
-// The shared client TLS context: verifies peers against the system store and caFile.
+// The client TLS context for caFile, made once per process and shared (thread-safe): verifies
+// peers against the system store and caFile.
 Poco::Net::Context::Ptr makeClientTlsContext(const std::string& caFile);
 
 } // namespace dpp::bridge
