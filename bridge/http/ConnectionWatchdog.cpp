@@ -65,13 +65,7 @@ void ConnectionWatchdog::requestAnswered() {
     if (!current.watchdog)
         return;
     ConnectionWatchdog& watchdog = *current.watchdog;
-    watchdog.arm(current.ticket, watchdog.idleTimeout_ + watchdog.requestDeadline_);
-    std::lock_guard lock(watchdog.mutex_);
-    auto found = watchdog.watched_.find(current.ticket);
-    if (found != watchdog.watched_.end()) {
-        found->second.betweenRequests = true;
-        found->second.answeredAt = Clock::now();
-    }
+    watchdog.arm(current.ticket, watchdog.idleTimeout_ + watchdog.requestDeadline_, true);
 }
 
 void ConnectionWatchdog::requestStarted() {
@@ -138,7 +132,8 @@ std::uint64_t ConnectionWatchdog::watch(Poco::Net::StreamSocket& socket) {
         ticket = nextTicket_++;
         watched_.emplace(ticket, Watched{socket, std::move(peer), Clock::now() + requestDeadline_});
     }
-    changed_.notify_all();
+    if (requestDeadline_ < kLongestSleep) // else the watchdog's next round is soon enough
+        changed_.notify_all();
     return ticket;
 }
 
@@ -147,16 +142,23 @@ void ConnectionWatchdog::forget(std::uint64_t ticket) {
     watched_.erase(ticket);
 }
 
-void ConnectionWatchdog::arm(std::uint64_t ticket, Clock::duration within) {
+void ConnectionWatchdog::arm(std::uint64_t ticket, Clock::duration within, bool answered) {
     {
         std::lock_guard lock(mutex_);
         auto found = watched_.find(ticket);
         if (found == watched_.end())
             return;
-        found->second.deadline = Clock::now() + within;
+        Clock::time_point now = Clock::now();
+        found->second.deadline = now + within;
         found->second.armed = true;
+        if (answered) {
+            found->second.betweenRequests = true;
+            found->second.answeredAt = now;
+        }
     }
-    changed_.notify_all();
+    // Every answer re-arms: waking the watchdog each time cost a context switch per request.
+    if (within < kLongestSleep)
+        changed_.notify_all();
 }
 
 void ConnectionWatchdog::disarm(std::uint64_t ticket) {
@@ -190,7 +192,7 @@ void ConnectionWatchdog::run() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
         Clock::time_point now = Clock::now();
-        Clock::time_point next = now + std::chrono::seconds(1);
+        Clock::time_point next = now + kLongestSleep;
         for (auto& [ticket, watched] : watched_) {
             if (!watched.armed)
                 continue;

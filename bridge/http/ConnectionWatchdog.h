@@ -76,10 +76,11 @@ private:
         Clock::time_point answeredAt;
     };
     static constexpr std::chrono::seconds kYieldAfterIdle{1};
+    static constexpr std::chrono::seconds kLongestSleep{1}; // between two rounds of the watchdog
 
     std::uint64_t watch(Poco::Net::StreamSocket& socket);
     void forget(std::uint64_t ticket);
-    void arm(std::uint64_t ticket, Clock::duration within);
+    void arm(std::uint64_t ticket, Clock::duration within, bool answered);
     void disarm(std::uint64_t ticket);
     void run();
     void closeLate(Watched& watched);
