@@ -217,6 +217,51 @@ BOOST_AUTO_TEST_CASE(two_instances_posting_to_each_other_stop_the_loop) {
                deliveriesA.out);
 }
 
+// The article's "Next Record": --preview renders record K of the selection and posts nothing;
+// filters narrow it; a selected id that is not the account's refuses the whole post.
+BOOST_AUTO_TEST_CASE(a_mass_post_preview_steps_through_the_selection_and_posts_nothing) {
+    TempDir dir;
+    auto globals = configured(dir, "store");
+    expectOk(with(globals, {"account", "add", "--id", "1001", "--name", "A"}));
+    std::ofstream(dir.file("three.jsonl"))
+        << R"({"id": 1, "firstname": "Ann", "lastname": "A", "status": "New"})"
+        << "\n"
+        << R"({"id": 2, "firstname": "Bob", "lastname": "B", "status": "Enrolled"})"
+        << "\n"
+        << R"({"id": 3, "firstname": "Cid", "lastname": "C", "status": "New"})"
+        << "\n";
+    expectOk(with(globals, {"contact", "import", "--account", "1001", dir.file("three.jsonl")}));
+    writeWebhook(dir, "hook.json", "Preview", "http://127.0.0.1:9/in", R"("account": 1001, )");
+    expectOk(with(globals, {"webhook", "apply", dir.file("hook.json")}));
+
+    CommandResult second = expectOk(
+        with(globals, {"masspost", "--webhook", "1", "--all", "--preview", "--record", "2"}));
+    BOOST_TEST(second.out.find("record 2 of 3: contact 2") != std::string::npos, second.out);
+    BOOST_TEST(second.out.find("firstname=Bob") != std::string::npos, second.out);
+    BOOST_TEST(second.out.find("next record: add --record 3") != std::string::npos, second.out);
+    CommandResult filtered =
+        expectOk(with(globals, {"masspost", "--webhook", "1", "--all", "--status", "New",
+                                "--preview", "--record", "2"}));
+    BOOST_TEST(filtered.out.find("record 2 of 2: contact 3") != std::string::npos, filtered.out);
+    CommandResult past = runBridge(
+        with(globals, {"masspost", "--webhook", "1", "--all", "--preview", "--record", "4"}));
+    BOOST_TEST(past.status == 2);
+    BOOST_TEST(past.err.find("--record 4 is past the last of 3") != std::string::npos, past.err);
+    CommandResult none = runBridge(with(globals, {"masspost", "--webhook", "1", "--all",
+                                                  "--created-since", "2030-01-01", "--preview"}));
+    BOOST_TEST(none.out.find("no contacts match") != std::string::npos, none.out + none.err);
+
+    std::ofstream(dir.file("ids.txt")) << "3\n1 77\n";
+    CommandResult stranger = runBridge(
+        with(globals, {"masspost", "--webhook", "1", "--ids-file", dir.file("ids.txt"), "--yes"}));
+    BOOST_TEST(stranger.status == 2);
+    BOOST_TEST(stranger.err.find("77") != std::string::npos, stranger.err);
+    BOOST_TEST(stranger.err.find("nothing was posted") != std::string::npos, stranger.err);
+    // Nothing above queued anything.
+    BOOST_TEST(expectOk(with(globals, {"deliveries", "list", "--json"})).out.find('{') ==
+               std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(a_nightly_job_posts_what_changed_and_exits_zero) {
     TempDir dir;
     RecordingServer receiver;
