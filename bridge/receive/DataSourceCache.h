@@ -6,6 +6,7 @@
 // maxAgeMs. Unknown tokens are never kept (a stranger cannot fill the memory). Thread-safe.
 #include "bridge/store/DataSourceStore.h"
 #include "budget/BudgetCatalog.h"
+#include "mapping/ReceiveKeyMap.h"
 
 #include <cstdint>
 #include <memory>
@@ -20,6 +21,7 @@ public:
     struct Entry {
         DataSource source;
         budget::BudgetCatalog catalog;
+        mapping::ReceiveKeyMap keyMap; // the DPP keys and the data source's own mappings
     };
 
     DataSourceCache(Database& database, DataSourceStore& store, std::int64_t maxAgeMs = 2000)

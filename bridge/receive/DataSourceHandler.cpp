@@ -168,8 +168,7 @@ void DataSourceHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
         logWarning("post to data source " + std::to_string(source->id) + " refused: " + *broken);
         return;
     }
-    mapping::ReceiveKeyMap keyMap(source->mappings);
-    mapping::ReceiveKeyMap::Result mapped = keyMap.apply(posted);
+    mapping::ReceiveKeyMap::Result mapped = known->keyMap.apply(posted);
     std::string idempotencyKey = request.get("Idempotency-Key", request.get("webhook-id", ""));
     if (idempotencyKey.size() > 200 || !mapping::isValidUtf8(idempotencyKey)) {
         tally_.refused();
