@@ -26,7 +26,6 @@ ConnectionWatchdog::~ConnectionWatchdog() {
 }
 
 void ConnectionWatchdog::setQueueProbe(std::function<int()> queuedConnections) {
-    std::lock_guard lock(mutex_);
     queuedConnections_ = std::move(queuedConnections);
 }
 
@@ -78,14 +77,10 @@ void ConnectionWatchdog::requestStarted() {
 }
 
 bool ConnectionWatchdog::othersWaiting() {
-    if (!current.watchdog)
+    // The probe is set before start() and never again: read without the lock.
+    if (!current.watchdog || !current.watchdog->queuedConnections_)
         return false;
-    std::function<int()> probe;
-    {
-        std::lock_guard lock(current.watchdog->mutex_);
-        probe = current.watchdog->queuedConnections_;
-    }
-    return probe && probe() > 0;
+    return current.watchdog->queuedConnections_() > 0;
 }
 
 std::size_t ConnectionWatchdog::closedConnections() const {

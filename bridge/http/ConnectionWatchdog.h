@@ -32,7 +32,7 @@ public:
     ConnectionWatchdog& operator=(const ConnectionWatchdog&) = delete;
 
     // How many accepted connections wait for a server thread (TCPServer::queuedConnections).
-    // Set before start().
+    // Set once, before start() (read without a lock afterwards).
     void setQueueProbe(std::function<int()> queuedConnections);
     void start();
     void stop();
