@@ -101,6 +101,10 @@ std::string renderPlanData(const std::optional<EnrollmentPlan>& plan); // "" for
 // pretty-printed by someone's tool still parses). Throws PlanDataError; field() is "" when the
 // text as a whole is wrong (not UTF-8, not JSON, not an object, too large).
 std::optional<EnrollmentPlan> parsePlanData(std::string_view text);
+// The same through a JSON parser alone. parsePlanData first reads the form renderPlanData
+// writes without building a JSON tree, and keeps that only when the plan renders back to the
+// same text; the two must agree on every input (tests and the plan fuzz target check it).
+std::optional<EnrollmentPlan> parsePlanDataAsJson(std::string_view text);
 
 // The "plan" object of a contacts import record. Same keys as {EP_DATA} without "v"; "length"
 // and "n" are JSON integers; amounts are strings ("312.50") or JSON numbers (312.5; exact as

@@ -8,7 +8,8 @@
 //   - {EP_DATA} round trip: parsePlanData(renderPlanData(p)) == p, and the rendering is a
 //     fixed point (rendering the re-read plan gives the same bytes) and is UTF-8;
 //   - import round trip: planFromImportJson(parse(planToImportJson(p))) == p;
-//   - a PlanDataError's what() is "<field>: <problem>" or, with field "", the problem.
+//   - a PlanDataError's what() is "<field>: <problem>" or, with field "", the problem;
+//   - parsePlanData and parsePlanDataAsJson (no shortcut) give the same plan or error.
 #include "FuzzSupport.h"
 
 #include "specialparams/EnrollmentPlan.h"
@@ -67,14 +68,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view input = fuzz::asText(data, size);
 
     // __plan_data as posted.
+    std::string outcome;
     try {
         const std::optional<EnrollmentPlan> plan = parsePlanData(input);
         FUZZ_CHECK(plan.has_value() == !input.empty(), "only \"\" is no plan");
         if (plan)
             checkRoundTrips(*plan);
+        outcome = plan ? "plan " + renderPlanData(*plan) : "no plan";
     } catch (const PlanDataError& error) {
         checkError(error);
+        outcome = std::string("error ") + error.what();
     }
+    // The shortcut for written documents decides nothing the JSON parser would not.
+    std::string byJson;
+    try {
+        const std::optional<EnrollmentPlan> plan = parsePlanDataAsJson(input);
+        byJson = plan ? "plan " + renderPlanData(*plan) : "no plan";
+    } catch (const PlanDataError& error) {
+        byJson = std::string("error ") + error.what();
+    }
+    FUZZ_CHECK(outcome == byJson, "parsePlanData and parsePlanDataAsJson disagree: " +
+                                      fuzz::printable(outcome) + " / " + fuzz::printable(byJson));
 
     // The same text as the "plan" of an import record (amounts may be JSON numbers).
     if (input.empty() || input.size() > kMaxPlanDataBytes || !mapping::isValidUtf8(input))

@@ -386,6 +386,46 @@ BOOST_AUTO_TEST_CASE(plan_level_rules_are_named) {
     BOOST_CHECK_NO_THROW(validatePlan(thirdsPlan()));
 }
 
+// parsePlanData reads the form renderPlanData writes without a JSON parser; whatever the
+// document, the outcome (the plan, or the error and its message) is the JSON parser's.
+BOOST_AUTO_TEST_CASE(the_shortcut_for_written_documents_agrees_with_the_json_parser) {
+    auto outcome = [](auto parse, const std::string& text) -> std::string {
+        try {
+            auto plan = parse(text);
+            return plan ? "plan " + renderPlanData(*plan) : "no plan";
+        } catch (const PlanDataError& error) {
+            return std::string("error ") + error.what();
+        }
+    };
+    const std::string written = renderPlanData(thirdsPlan());
+    const std::vector<std::string> documents = {
+        "",
+        written,
+        kThirdsPlanData,
+        written + " ",
+        " " + written,
+        replaced(written, R"("length":3)", R"("length":4)"),
+        replaced(written, R"("length":3)", R"("length":03)"),
+        replaced(written, R"({"n":2,)", R"({"n":3,)"),
+        replaced(written, R"("payment_amount":"33.33")", R"("payment_amount":"33.3300")"),
+        replaced(written, R"("payment_amount":"33.33")", R"("payment_amount":"0.00")"),
+        replaced(written, R"("date":"2027-02-15")", R"("date":"2027-01-14")"),
+        replaced(written, R"("date":"2027-02-15")", R"("date":"2027-02-30")"),
+        replaced(written, R"("frequency":"monthly")", R"("frequency":"Monthly")"),
+        replaced(written, R"("name":"Standard 3")", R"("name":"Standard "3"")"),
+        replaced(written, R"("name":"Standard 3")", R"("name":"Standard 3")"),
+        replaced(written, R"("name":"Standard 3")", R"("name":"")"),
+        replaced(written, R"("v":1,)", R"("v":2,)"),
+        replaced(written, R"("v":1,)", R"("v":1,"name":"Other",)"),
+        replaced(written, R"("fees":[)", R"("fees":[{"name":"Setup","amount":"5.00"},)"),
+        replaced(written, R"(,"payments":[)", R"(,"payments":[],"x":[)"),
+        written.substr(0, written.size() - 1),
+    };
+    for (const std::string& document : documents)
+        BOOST_TEST(outcome(parsePlanData, document) == outcome(parsePlanDataAsJson, document),
+                   document);
+}
+
 BOOST_AUTO_TEST_CASE(text_that_is_not_a_document_is_refused_as_a_whole) {
     expectError("   ", "", "not JSON");
     expectError("{", "", "not JSON");
