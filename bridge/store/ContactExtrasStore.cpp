@@ -35,9 +35,9 @@ std::pair<std::uint64_t, std::string> fileSizeAndSha256(const std::filesystem::p
 
 void ContactExtrasStore::savePlan(Poco::Data::Session& session, std::int64_t contactId,
                                   const specialparams::EnrollmentPlan& plan) {
-    // Every post carrying __plan_data comes here: compiled statements.
-    CachedStatement(session, "DELETE FROM plans WHERE contact_id = ?").bind(1, contactId).run();
-    CachedStatement(session, "INSERT INTO plans (contact_id, plan_data, updated_at) "
+    // Every post carrying __plan_data comes here: a compiled statement, replacing the plan
+    // the contact had (contact_id is the key).
+    CachedStatement(session, "INSERT OR REPLACE INTO plans (contact_id, plan_data, updated_at) "
                              "VALUES (?, ?, ?)")
         .bind(1, contactId)
         .bind(2, specialparams::renderPlanData(plan))
@@ -49,13 +49,11 @@ void ContactExtrasStore::saveBudgetValues(Poco::Data::Session& session, std::int
                                           const budget::BudgetValues& values) {
     if (values.empty())
         return;
-    // Every post carrying budget tags comes here: compiled statements.
-    CachedStatement remove(session, "DELETE FROM budget_values WHERE contact_id = ? AND tag = ?");
-    CachedStatement insert(session,
-                           "INSERT INTO budget_values (contact_id, tag, cents) VALUES (?, ?, ?)");
+    // Every post carrying budget tags comes here: a compiled statement, replacing the value a
+    // tag had ((contact_id, tag) is the key).
+    CachedStatement insert(
+        session, "INSERT OR REPLACE INTO budget_values (contact_id, tag, cents) VALUES (?, ?, ?)");
     for (const auto& [tag, amount] : values) {
-        remove.bind(1, contactId).bind(2, tag).run();
-        remove.reset();
         insert.bind(1, contactId).bind(2, tag).bind(3, amount.cents()).run();
         insert.reset();
     }
