@@ -47,12 +47,12 @@ struct Config {
     std::chrono::milliseconds responseTimeout{30000};
     std::vector<std::chrono::milliseconds> retrySchedule; // after the first attempt
     std::size_t responseExcerptBytes = 2048;
-    double retryJitter = 0.2;                            // +-20% around each scheduled wait
-    std::size_t deliveryWorkers = 16;                    // sending threads in serve
-    std::size_t deliveryBatch = 64;                      // deliveries claimed at a time
-    std::chrono::milliseconds idlePoll{2000};            // idle workers look for outside work
-    std::chrono::milliseconds pauseAfter{5 * 60 * 1000}; // failing this long: pause
-    std::chrono::milliseconds probeInterval{60 * 1000};  // then probe this often
+    double retryJitter = 0.2;                 // +-20% around each scheduled wait
+    std::size_t deliveryWorkers = 16;         // sending threads in serve, work and masspost
+    std::size_t deliveryBatch = 64;           // deliveries claimed at a time
+    std::chrono::milliseconds idlePoll{2000}; // idle workers look for outside work
+    std::chrono::milliseconds pauseAfter{5 * 60 * 1000};          // failing this long: pause
+    std::chrono::milliseconds probeInterval{60 * 1000};           // then probe this often
     std::chrono::milliseconds retention{30LL * 24 * 3600 * 1000}; // finished deliveries kept
     // How long a claimed delivery stays with its worker; after it, another worker takes it
     // over (a crash loses nothing). Must exceed connect + response timeouts; 0 means

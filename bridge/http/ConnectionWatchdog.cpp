@@ -88,11 +88,6 @@ std::size_t ConnectionWatchdog::closedConnections() const {
     return closed_;
 }
 
-std::size_t ConnectionWatchdog::yieldedConnections() const {
-    std::lock_guard lock(mutex_);
-    return yielded_;
-}
-
 void ConnectionWatchdog::yieldIdle(Clock::time_point now) {
     if (!queuedConnections_)
         return;
@@ -110,7 +105,6 @@ void ConnectionWatchdog::yieldIdle(Clock::time_point now) {
         ::shutdown(watched.socket.impl()->sockfd(), SHUT_RDWR);
         watched.betweenRequests = false;
         watched.armed = false;
-        ++yielded_;
     }
 }
 
@@ -125,7 +119,8 @@ std::uint64_t ConnectionWatchdog::watch(Poco::Net::StreamSocket& socket) {
     {
         std::lock_guard lock(mutex_);
         ticket = nextTicket_++;
-        watched_.emplace(ticket, Watched{socket, std::move(peer), Clock::now() + requestDeadline_});
+        watched_.emplace(ticket, Watched{socket, std::move(peer), Clock::now() + requestDeadline_,
+                                         true, false, Clock::time_point{}});
     }
     if (requestDeadline_ < kLongestSleep) // else the watchdog's next round is soon enough
         changed_.notify_all();

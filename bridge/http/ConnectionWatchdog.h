@@ -64,7 +64,6 @@ public:
     static bool othersWaiting();
 
     std::size_t closedConnections() const;
-    std::size_t yieldedConnections() const; // idle ones closed for connections waiting
 
 private:
     struct Watched {
@@ -93,7 +92,6 @@ private:
     std::map<std::uint64_t, Watched> watched_;
     std::uint64_t nextTicket_ = 1;
     std::size_t closed_ = 0;
-    std::size_t yielded_ = 0;
     std::function<int()> queuedConnections_;
     bool stopping_ = false;
     std::thread thread_;

@@ -325,35 +325,17 @@ std::vector<ClaimedDelivery> DeliveryStore::claim(const std::string& owner, std:
 }
 
 std::optional<ClaimedDelivery> DeliveryStore::claimed(std::int64_t id, const std::string& owner) {
-    std::optional<ClaimedDelivery> result;
+    std::vector<ClaimedDelivery> found;
     database_.read([&](Poco::Data::Session& session) {
-        Poco::Data::Statement select(session);
-        select << "SELECT idempotency_key, webhook_id, contact_id, method, r.wire_url, "
-                  "content_type, r.wire_body, destination, attempts, hops, r.url, r.body "
-                  "FROM deliveries JOIN delivery_requests r ON r.delivery_id = deliveries.id "
-                  "WHERE id = ? AND status = 'sending' AND lease_owner = ?",
-            use(id), bind(owner);
-        select.execute();
-        Poco::Data::RecordSet rows(select);
-        if (rows.rowCount() == 0)
-            return;
-        ClaimedDelivery delivery;
-        delivery.id = id;
-        delivery.idempotencyKey = rows.value(0, 0).convert<std::string>();
-        delivery.webhookId = rows.value(1, 0).convert<std::int64_t>();
-        delivery.contactId = rows.value(2, 0).convert<std::int64_t>();
-        delivery.method = rows.value(3, 0).convert<std::string>();
-        delivery.wireUrl = rows.value(4, 0).convert<std::string>();
-        delivery.contentType = rows.value(5, 0).convert<std::string>();
-        delivery.wireBody = rows.value(6, 0).convert<std::string>();
-        delivery.destination = rows.value(7, 0).convert<std::string>();
-        delivery.attempts = rows.value(8, 0).convert<int>();
-        delivery.hops = rows.value(9, 0).convert<std::string>();
-        openWire(StoreSecrets(session), delivery, rows.value(10, 0).convert<std::string>(),
-                 rows.value(11, 0).convert<std::string>());
-        result = std::move(delivery);
+        static const std::string held =
+            std::string(kClaimColumns) + "WHERE id = ? AND status = 'sending' AND lease_owner = ?";
+        CachedStatement select(session, held);
+        select.bind(1, id).bind(2, owner);
+        readClaimed(select, StoreSecrets(session), found);
     });
-    return result;
+    if (found.empty())
+        return std::nullopt;
+    return std::move(found.front());
 }
 
 namespace {

@@ -105,6 +105,18 @@ double secondsSince(std::chrono::steady_clock::time_point started) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
 
+// GET /health on a kept-alive session: its status, and whether the answer keeps it alive.
+std::pair<int, bool> askHealth(Poco::Net::HTTPClientSession& session) {
+    session.setKeepAlive(true);
+    Poco::Net::HTTPRequest request("GET", "/health", Poco::Net::HTTPMessage::HTTP_1_1);
+    request.setKeepAlive(true);
+    session.sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    std::string ignored;
+    Poco::StreamCopier::copyToString(session.receiveResponse(response), ignored);
+    return {response.getStatus(), response.getKeepAlive()};
+}
+
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
@@ -275,14 +287,7 @@ BOOST_AUTO_TEST_CASE(an_idle_connection_is_closed_after_its_timeout) {
 
     // A kept-alive connection that goes quiet after one request is closed too.
     Poco::Net::HTTPClientSession session("127.0.0.1", server->port());
-    session.setKeepAlive(true);
-    Poco::Net::HTTPRequest request("GET", "/health", Poco::Net::HTTPMessage::HTTP_1_1);
-    request.setKeepAlive(true);
-    session.sendRequest(request);
-    Poco::Net::HTTPResponse response;
-    std::string ignored;
-    Poco::StreamCopier::copyToString(session.receiveResponse(response), ignored);
-    BOOST_TEST(response.getStatus() == 200);
+    BOOST_TEST(askHealth(session).first == 200);
     Poco::Net::StreamSocket& kept = session.socket();
     started = std::chrono::steady_clock::now();
     kept.setReceiveTimeout(Poco::Timespan(10, 0));
@@ -300,14 +305,7 @@ BOOST_FIXTURE_TEST_CASE(idle_kept_alive_connections_give_their_threads_to_waitin
     std::vector<std::unique_ptr<Poco::Net::HTTPClientSession>> idle;
     for (int i = 0; i < 2; ++i) {
         idle.push_back(std::make_unique<Poco::Net::HTTPClientSession>("127.0.0.1", server->port()));
-        idle.back()->setKeepAlive(true);
-        Poco::Net::HTTPRequest request("GET", "/health", Poco::Net::HTTPMessage::HTTP_1_1);
-        request.setKeepAlive(true);
-        idle.back()->sendRequest(request);
-        Poco::Net::HTTPResponse response;
-        std::string ignored;
-        Poco::StreamCopier::copyToString(idle.back()->receiveResponse(response), ignored);
-        BOOST_TEST(response.getKeepAlive());
+        BOOST_TEST(askHealth(*idle.back()).second);
     }
     auto started = std::chrono::steady_clock::now();
     BOOST_TEST(post(source, "firstname=Third&lastname=Client").status == 200);
@@ -321,17 +319,7 @@ BOOST_FIXTURE_TEST_CASE(a_busy_kept_alive_connection_closes_after_its_answer_whi
     config.idleTimeout = 60s;
     start();
     Poco::Net::HTTPClientSession busy("127.0.0.1", server->port());
-    busy.setKeepAlive(true);
-    auto ask = [&] {
-        Poco::Net::HTTPRequest request("GET", "/health", Poco::Net::HTTPMessage::HTTP_1_1);
-        request.setKeepAlive(true);
-        busy.sendRequest(request);
-        Poco::Net::HTTPResponse response;
-        std::string ignored;
-        Poco::StreamCopier::copyToString(busy.receiveResponse(response), ignored);
-        return response.getKeepAlive();
-    };
-    BOOST_TEST(ask()); // nobody waits: kept alive
+    BOOST_TEST(askHealth(busy).second); // nobody waits: kept alive
     // A second client connects and waits for the only thread.
     Poco::Net::StreamSocket waiting = connect();
     std::string request = "POST " + source.postingPath() +
@@ -340,7 +328,7 @@ BOOST_FIXTURE_TEST_CASE(a_busy_kept_alive_connection_closes_after_its_answer_whi
                           "firstname=W";
     waiting.sendBytes(request.data(), static_cast<int>(request.size()));
     BOOST_REQUIRE(dpp::testing::eventually([&] { return server->queuedConnections() == 1; }, 5s));
-    BOOST_TEST(!ask()); // answered with Connection: close
+    BOOST_TEST(!askHealth(busy).second); // answered with Connection: close
     std::string answer = readUntilClosed(waiting);
     BOOST_TEST(contains(answer, "HTTP/1.1 200"), answer);
     BOOST_TEST(stored() == 1);
