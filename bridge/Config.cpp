@@ -169,6 +169,7 @@ const std::vector<std::string>& Config::knownKeys() {
         "delivery.retry.jitter",
         "delivery.workers",
         "delivery.batch",
+        "delivery.in_flight",
         "delivery.idle_poll",
         "delivery.pause_after",
         "delivery.probe_interval",
@@ -266,6 +267,8 @@ Config Config::load(const std::string& path) {
             config.deliveryWorkers = parseCount(value, where, 1);
         else if (key == "delivery.batch")
             config.deliveryBatch = parseCount(value, where, 1);
+        else if (key == "delivery.in_flight")
+            config.deliveryInFlight = parseCount(value, where, 1);
         else if (key == "delivery.idle_poll")
             config.idlePoll = parseDuration(value, where);
         else if (key == "delivery.pause_after")

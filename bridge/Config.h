@@ -50,6 +50,7 @@ struct Config {
     double retryJitter = 0.2;                 // +-20% around each scheduled wait
     std::size_t deliveryWorkers = 16;         // sending threads in serve, work and masspost
     std::size_t deliveryBatch = 64;           // deliveries claimed at a time
+    std::size_t deliveryInFlight = 1;         // requests a worker keeps on the wire at once
     std::chrono::milliseconds idlePoll{2000}; // idle workers look for outside work
     std::chrono::milliseconds pauseAfter{5 * 60 * 1000};          // failing this long: pause
     std::chrono::milliseconds probeInterval{60 * 1000};           // then probe this often

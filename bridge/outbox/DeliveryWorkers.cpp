@@ -12,6 +12,7 @@
 
 #include <Poco/Base64Encoder.h>
 
+#include <deque>
 #include <random>
 #include <sstream>
 #include <unistd.h>
@@ -67,6 +68,14 @@ void maskEchoedSecrets(std::string& text, const std::vector<std::string>& secret
 // cache of webhook definitions, and its random source for jitter. Used by one thread.
 class DeliveryWorkers::Worker {
 public:
+    // A webhook's credentials and success rule as they are now (reloaded after 5 s), and the
+    // forms of its secrets a receiver might echo, computed once per load.
+    struct CachedWebhook {
+        mapping::WebhookDefinition definition;
+        std::vector<std::string> echoableSecrets;
+        std::int64_t loadedMs;
+    };
+
     Worker(DeliveryWorkers& owner, std::string id)
         : owner_(owner), id_(std::move(id)), sender_(owner.config_),
           random_(std::random_device{}()) {}
@@ -115,28 +124,44 @@ public:
 
     // Sends one delivery and judges the answer; the caller records it.
     AttemptOutcome attempt(const ClaimedDelivery& delivery) {
+        InFlight sending;
+        if (auto unsent = begin(delivery, sending))
+            return *unsent;
+        return complete(sending);
+    }
+
+    // A delivery whose request is on the wire, its answer not yet read.
+    struct InFlight {
+        const ClaimedDelivery* delivery = nullptr;
         AttemptOutcome outcome;
+        OutgoingRequest request;
+        const CachedWebhook* webhook = nullptr;
+        PendingSend pending;
+    };
+
+    // Writes delivery's request (the answer is read by complete()), or returns the outcome of
+    // an attempt that could not be made: a request or password that cannot be opened.
+    std::optional<AttemptOutcome> begin(const ClaimedDelivery& delivery, InFlight& sending) {
+        sending.delivery = &delivery;
+        AttemptOutcome& outcome = sending.outcome;
         outcome.deliveryId = delivery.id;
         AttemptResult& result = outcome.result;
         result.attempt.startedAt = formatTime(owner_.clock_.nowMs());
-        OutgoingRequest request;
+        OutgoingRequest& request = sending.request;
         request.method = delivery.method;
         request.url = delivery.wireUrl;
         request.contentType = delivery.contentType;
         request.body = delivery.wireBody;
         request.idempotencyKey = delivery.idempotencyKey;
         request.hops = delivery.hops;
-        std::int64_t now = owner_.clock_.nowMs();
-        int attemptsMade = delivery.attempts + 1;
-        outcome.attemptNumber = attemptsMade;
+        outcome.attemptNumber = delivery.attempts + 1;
         // A request or password that cannot be opened (no key, another key) is never sent:
         // the attempt is recorded with the reason and retried on the schedule, without
         // counting against the destination, so that fixing the key lets it go out.
         std::string unsent = delivery.unreadable;
-        const CachedWebhook* webhook = nullptr;
         if (unsent.empty()) {
             try {
-                webhook = definition(delivery.webhookId);
+                sending.webhook = definition(delivery.webhookId);
             } catch (const SecretAccessError& error) {
                 unsent = "delivery " + std::to_string(delivery.id) + ": " + error.what() +
                          "; nothing was sent";
@@ -147,20 +172,28 @@ public:
             result.attempt.error = unsent;
             result.attempt.outcome = "retryable";
             std::uniform_real_distribution<double> unit(0.0, 1.0);
-            result.nextAttemptMs =
-                owner_.retryPolicy_.nextAttempt(attemptsMade, now, std::nullopt, unit(random_));
+            result.nextAttemptMs = owner_.retryPolicy_.nextAttempt(
+                outcome.attemptNumber, owner_.clock_.nowMs(), std::nullopt, unit(random_));
             result.status = result.nextAttemptMs ? "queued" : "dead";
             return outcome;
         }
-        if (webhook) {
-            request.auth = webhook->definition.auth;
-            request.successBodyContains = webhook->definition.success.bodyContains;
+        if (sending.webhook) {
+            request.auth = sending.webhook->definition.auth;
+            request.successBodyContains = sending.webhook->definition.success.bodyContains;
         }
-        SendResult sent = sender_.send(request, &connections_);
-        now = owner_.clock_.nowMs();
-        if (webhook) {
-            maskEchoedSecrets(sent.error, webhook->echoableSecrets);
-            maskEchoedSecrets(sent.responseExcerpt, webhook->echoableSecrets);
+        sending.pending = sender_.begin(request, &connections_);
+        return std::nullopt;
+    }
+
+    // Reads the answer to a request begin() wrote and judges it; the caller records it.
+    AttemptOutcome complete(InFlight& sending) {
+        SendResult sent = sender_.finish(sending.pending, &connections_);
+        std::int64_t now = owner_.clock_.nowMs();
+        AttemptOutcome& outcome = sending.outcome;
+        AttemptResult& result = outcome.result;
+        if (sending.webhook) {
+            maskEchoedSecrets(sent.error, sending.webhook->echoableSecrets);
+            maskEchoedSecrets(sent.responseExcerpt, sending.webhook->echoableSecrets);
         }
         result.attempt.durationMs = sent.duration.count();
         result.attempt.statusCode = sent.statusCode;
@@ -176,8 +209,8 @@ public:
             if (sent.statusCode == 429 || sent.statusCode == 503)
                 retryAfter = sent.retryAfter;
             std::uniform_real_distribution<double> unit(0.0, 1.0);
-            result.nextAttemptMs =
-                owner_.retryPolicy_.nextAttempt(attemptsMade, now, retryAfter, unit(random_));
+            result.nextAttemptMs = owner_.retryPolicy_.nextAttempt(outcome.attemptNumber, now,
+                                                                   retryAfter, unit(random_));
             result.status = result.nextAttemptMs ? "queued" : "dead";
         } else {
             result.attempt.outcome = result.status = "failed";
@@ -186,14 +219,6 @@ public:
     }
 
 private:
-    // A webhook's credentials and success rule as they are now (reloaded after 5 s), and the
-    // forms of its secrets a receiver might echo, computed once per load.
-    struct CachedWebhook {
-        mapping::WebhookDefinition definition;
-        std::vector<std::string> echoableSecrets;
-        std::int64_t loadedMs;
-    };
-
     const CachedWebhook* definition(std::int64_t webhookId) {
         std::int64_t now = owner_.clock_.nowMs();
         auto it = webhooks_.find(webhookId);
@@ -247,26 +272,43 @@ std::vector<AttemptOutcome>
 DeliveryWorkers::attemptAll(Worker& worker, const std::vector<ClaimedDelivery>& claimed) {
     // A delivery whose turn comes too late for one more attempt within the lease (a slow
     // destination ahead of it) is given back rather than sent when another worker may
-    // already have taken it over.
+    // already have taken it over. Each request waits at most the response timeout from its
+    // write, however many are in flight, so one begun in time ends within the lease.
     const auto claimedAt = std::chrono::steady_clock::now();
     const auto lastStart =
         std::chrono::milliseconds(leaseMs_) - config_.connectTimeout - config_.responseTimeout;
+    const std::size_t window = std::max<std::size_t>(1, config_.deliveryInFlight);
     std::vector<AttemptOutcome> outcomes;
+    std::deque<Worker::InFlight> inFlight; // a deque: a pending send points at its request
+    auto completeOldest = [&] {
+        outcomes.push_back(worker.complete(inFlight.front()));
+        inFlight.pop_front();
+    };
     for (const ClaimedDelivery& delivery : claimed) {
         try {
-            if (threads_.stopping())
+            // Its turn comes when the window has room: the oldest answer is read first.
+            if (inFlight.size() >= window)
+                completeOldest();
+            if (threads_.stopping()) {
                 DeliveryStore(database_).release(delivery.id, worker.id());
-            else if (std::chrono::steady_clock::now() - claimedAt > lastStart)
+            } else if (std::chrono::steady_clock::now() - claimedAt > lastStart) {
                 DeliveryStore(database_).release(
                     delivery.id, worker.id(),
                     "given back unsent: its turn came too late for an attempt within the lease");
-            else
-                outcomes.push_back(worker.attempt(delivery));
+            } else {
+                inFlight.emplace_back();
+                if (auto unsent = worker.begin(delivery, inFlight.back())) {
+                    inFlight.pop_back();
+                    outcomes.push_back(std::move(*unsent));
+                }
+            }
         } catch (const std::exception& error) {
             // The lease expires and another worker (or this one) tries again.
             logError("delivery " + std::to_string(delivery.id) + ": " + error.what());
         }
     }
+    while (!inFlight.empty())
+        completeOldest();
     return outcomes;
 }
 

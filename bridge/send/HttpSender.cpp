@@ -143,10 +143,31 @@ std::unique_ptr<Poco::Net::HTTPClientSession> HttpSender::connect(const mapping:
     return session;
 }
 
-// One request/response on an open session. Reads the body to its end (up to the limit) so
-// that a keep-alive connection can carry the next request; says whether it still can.
-bool HttpSender::exchange(Poco::Net::HTTPClientSession& session, const mapping::UrlParts& target,
-                          const OutgoingRequest& request, SendResult& result) {
+std::unique_ptr<Poco::Net::HTTPClientSession>
+ConnectionCache::take(const std::string& destination) {
+    auto found = idle_.find(destination);
+    if (found == idle_.end() || found->second.empty())
+        return nullptr;
+    std::unique_ptr<Poco::Net::HTTPClientSession> session = std::move(found->second.back());
+    found->second.pop_back();
+    return session;
+}
+
+void ConnectionCache::giveBack(const std::string& destination,
+                               std::unique_ptr<Poco::Net::HTTPClientSession> session) {
+    idle_[destination].push_back(std::move(session));
+}
+
+std::size_t ConnectionCache::open() const {
+    std::size_t count = 0;
+    for (const auto& [destination, sessions] : idle_)
+        count += sessions.size();
+    return count;
+}
+
+// Writes one request on an open session.
+void HttpSender::writeRequest(Poco::Net::HTTPClientSession& session,
+                              const mapping::UrlParts& target, const OutgoingRequest& request) {
     Poco::Net::HTTPRequest httpRequest(request.method, pathOf(request.url),
                                        Poco::Net::HTTPMessage::HTTP_1_1);
     httpRequest.setHost(target.host, static_cast<Poco::UInt16>(target.port));
@@ -166,6 +187,13 @@ bool HttpSender::exchange(Poco::Net::HTTPClientSession& session, const mapping::
     std::ostream& body = session.sendRequest(httpRequest);
     body.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
     body.flush();
+}
+
+// Reads and judges the answer to the request written last on session. Reads the body to its
+// end (up to the limit) so that a keep-alive connection can carry the next request; says
+// whether it still can.
+bool HttpSender::readResponse(Poco::Net::HTTPClientSession& session, const OutgoingRequest& request,
+                              SendResult& result) {
     Poco::Net::HTTPResponse response;
     std::istream& answer = session.receiveResponse(response);
     result.statusCode = static_cast<int>(response.getStatus());
@@ -197,36 +225,76 @@ bool HttpSender::exchange(Poco::Net::HTTPClientSession& session, const mapping::
     return readToEnd && response.getKeepAlive();
 }
 
-SendResult HttpSender::send(const OutgoingRequest& request, ConnectionCache* connections) {
-    SendResult result;
-    auto started = std::chrono::steady_clock::now();
-    auto finish = [&](SendResult& r) -> SendResult& {
-        r.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::steady_clock::now() - started);
-        return r;
-    };
-    mapping::UrlParts target;
+PendingSend HttpSender::begin(const OutgoingRequest& request, ConnectionCache* connections) {
+    PendingSend pending;
+    pending.request_ = &request;
+    pending.started_ = std::chrono::steady_clock::now();
     try {
-        target = mapping::parseHttpUrl(request.url);
+        pending.target_ = mapping::parseHttpUrl(request.url);
     } catch (const mapping::DefinitionError& error) {
-        result.error = error.what();
-        return finish(result);
+        pending.result_.error = error.what();
+        pending.answered_ = true;
+        return pending;
     }
-    std::string destination =
-        target.scheme + "://" + target.host + ":" + std::to_string(target.port);
-    std::unique_ptr<Poco::Net::HTTPClientSession> own;
-    std::unique_ptr<Poco::Net::HTTPClientSession>& session =
-        connections ? connections->slot(destination) : own;
-    bool reused = session != nullptr;
+    const mapping::UrlParts& target = pending.target_;
+    pending.destination_ = target.scheme + "://" + target.host + ":" + std::to_string(target.port);
+    std::unique_ptr<Poco::Net::HTTPClientSession>& session = pending.session_;
     try {
-        for (int round = 0; round < 2; ++round) {
+        if (connections)
+            session = connections->take(pending.destination_);
+        pending.reused_ = session != nullptr;
+        for (int round = 0;; ++round) {
             if (!session)
                 session = connect(target, connections != nullptr);
             try {
-                bool reusable = exchange(*session, target, request, result);
-                if (!reusable || !connections)
-                    session.reset();
-                break;
+                writeRequest(*session, target, request);
+                pending.written_ = std::chrono::steady_clock::now();
+                return pending;
+            } catch (const Poco::TimeoutException&) {
+                session.reset();
+                throw;
+            } catch (const Poco::Exception&) {
+                session.reset();
+                // A kept-alive connection the server closed while idle: once more on a new one.
+                if (!pending.reused_ || round == 1)
+                    throw;
+                pending.reused_ = false;
+            }
+        }
+    } catch (...) {
+        NetworkFailure failure = classifyCurrentException();
+        pending.result_.error = std::move(failure.error);
+        pending.result_.retryable = failure.retryable;
+        pending.answered_ = true;
+    }
+    return pending;
+}
+
+SendResult HttpSender::finish(PendingSend& pending, ConnectionCache* connections) {
+    SendResult& result = pending.result_;
+    std::unique_ptr<Poco::Net::HTTPClientSession>& session = pending.session_;
+    if (!pending.answered_) {
+        const OutgoingRequest& request = *pending.request_;
+        try {
+            try {
+                // Begun behind others whose answers were read first: the response timeout
+                // counts from the write, so a hung request ahead cannot stretch this one's.
+                auto waited = std::chrono::steady_clock::now() - pending.written_;
+                bool shortened = waited > std::chrono::seconds(1);
+                if (shortened) {
+                    auto left = std::max<std::chrono::steady_clock::duration>(
+                        responseTimeout_ - waited, std::chrono::milliseconds(1));
+                    session->socket().setReceiveTimeout(Poco::Timespan(
+                        std::chrono::duration_cast<std::chrono::microseconds>(left).count()));
+                }
+                bool reusable = readResponse(*session, request, result);
+                if (shortened && reusable)
+                    session->socket().setReceiveTimeout(Poco::Timespan(
+                        std::chrono::duration_cast<std::chrono::microseconds>(responseTimeout_)
+                            .count()));
+                if (reusable && connections)
+                    connections->giveBack(pending.destination_, std::move(session));
+                session.reset();
             } catch (const Poco::TimeoutException&) {
                 // A slow receiver, not a closed idle connection: it may be processing the
                 // request, so sending it again at once would only double the wait.
@@ -236,17 +304,31 @@ SendResult HttpSender::send(const OutgoingRequest& request, ConnectionCache* con
                 session.reset();
                 // An idle keep-alive connection the server closed fails on first use: try
                 // once more on a new connection. A fresh connection's failure is real.
-                if (!reused || round == 1 || result.statusCode != 0)
+                if (!pending.reused_ || result.statusCode != 0)
                     throw;
-                reused = false;
+                session = connect(pending.target_, connections != nullptr);
+                writeRequest(*session, pending.target_, request);
+                bool reusable = readResponse(*session, request, result);
+                if (reusable && connections)
+                    connections->giveBack(pending.destination_, std::move(session));
+                session.reset();
             }
+        } catch (...) {
+            session.reset();
+            NetworkFailure failure = classifyCurrentException();
+            result.error = std::move(failure.error);
+            result.retryable = failure.retryable;
         }
-    } catch (...) {
-        NetworkFailure failure = classifyCurrentException();
-        result.error = std::move(failure.error);
-        result.retryable = failure.retryable;
+        pending.answered_ = true;
     }
-    return finish(result);
+    result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - pending.started_);
+    return std::move(result);
+}
+
+SendResult HttpSender::send(const OutgoingRequest& request, ConnectionCache* connections) {
+    PendingSend pending = begin(request, connections);
+    return finish(pending, connections);
 }
 
 } // namespace dpp::bridge

@@ -12,12 +12,12 @@
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
 
+#include <chrono>
 #include <map>
 #include <memory>
-
-#include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace dpp::bridge {
 
@@ -47,21 +47,40 @@ struct OutgoingRequest {
     std::string successBodyContains;
 };
 
-// Keep-alive connections by destination ("scheme://host:port"), owned and used by one thread.
+// Idle keep-alive connections by destination ("scheme://host:port"), owned and used by one
+// thread. A destination may have several: one per request a worker keeps in flight there.
 class ConnectionCache {
 public:
-    std::unique_ptr<Poco::Net::HTTPClientSession>& slot(const std::string& destination) {
-        return sessions_[destination];
-    }
-    std::size_t open() const {
-        std::size_t count = 0;
-        for (const auto& [destination, session] : sessions_)
-            count += session != nullptr;
-        return count;
-    }
+    // An idle connection to destination (the caller owns it until it gives it back), or none.
+    std::unique_ptr<Poco::Net::HTTPClientSession> take(const std::string& destination);
+    void giveBack(const std::string& destination,
+                  std::unique_ptr<Poco::Net::HTTPClientSession> session);
+    std::size_t open() const;
 
 private:
-    std::map<std::string, std::unique_ptr<Poco::Net::HTTPClientSession>> sessions_;
+    std::map<std::string, std::vector<std::unique_ptr<Poco::Net::HTTPClientSession>>> idle_;
+};
+
+// A request written on a connection whose answer has not been read yet (HttpSender::begin,
+// then finish): a worker keeps several in flight without a thread each. The request it was
+// begun with must outlive it. Movable, used by one thread.
+class PendingSend {
+public:
+    PendingSend() = default;
+    PendingSend(PendingSend&&) = default;
+    PendingSend& operator=(PendingSend&&) = default;
+
+private:
+    friend class HttpSender;
+    const OutgoingRequest* request_ = nullptr;
+    mapping::UrlParts target_;
+    std::string destination_;
+    std::unique_ptr<Poco::Net::HTTPClientSession> session_;
+    bool reused_ = false;   // the connection had carried a request before this one
+    bool answered_ = false; // result_ is final: nothing was written, or the answer was read
+    SendResult result_;
+    std::chrono::steady_clock::time_point started_;
+    std::chrono::steady_clock::time_point written_;
 };
 
 class HttpSender {
@@ -71,6 +90,12 @@ public:
     // Sends over a connection from the cache (kept open for the next request to the same
     // destination) or, without a cache, over a connection of its own.
     SendResult send(const OutgoingRequest& request, ConnectionCache* connections);
+    // send() in two steps: begin() writes the request, finish() reads and judges its answer,
+    // waiting at most the response timeout from when the request was written. Between them
+    // the caller may begin others (each takes its own connection). An idle kept-alive
+    // connection the server had closed is retried once on a new one, as send() does.
+    PendingSend begin(const OutgoingRequest& request, ConnectionCache* connections);
+    SendResult finish(PendingSend& pending, ConnectionCache* connections);
 
     SendResult send(const mapping::CompiledWebhook& webhook,
                     const mapping::RenderedRequest& request, const std::string& idempotencyKey);
@@ -83,8 +108,10 @@ public:
 private:
     std::unique_ptr<Poco::Net::HTTPClientSession> connect(const mapping::UrlParts& target,
                                                           bool keepAlive);
-    bool exchange(Poco::Net::HTTPClientSession& session, const mapping::UrlParts& target,
-                  const OutgoingRequest& request, SendResult& result);
+    void writeRequest(Poco::Net::HTTPClientSession& session, const mapping::UrlParts& target,
+                      const OutgoingRequest& request);
+    bool readResponse(Poco::Net::HTTPClientSession& session, const OutgoingRequest& request,
+                      SendResult& result);
 
     std::chrono::milliseconds connectTimeout_;
     std::chrono::milliseconds responseTimeout_;

@@ -12,6 +12,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <future>
+#include <set>
+
 using namespace dpp::bridge;
 using namespace std::chrono_literals;
 using dpp::testing::RecordingServer;
@@ -284,6 +287,50 @@ BOOST_AUTO_TEST_CASE(deliveries_whose_turn_comes_too_late_in_the_lease_are_given
                 event.action == "released" && event.detail.find("too late") != std::string::npos;
     }
     BOOST_TEST(givenBack >= 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_worker_keeps_delivery_in_flight_requests_on_the_wire_at_once) {
+    config.deliveryInFlight = 4;
+    config.responseTimeout = 10s;
+    receiver.setDefaultResponse(ScriptedResponse::heldUntilReleased("Success"));
+    for (int i = 0; i < 6; ++i)
+        enqueue(static_cast<std::size_t>(i) % contacts.size());
+    auto draining = std::async(std::launch::async, [this] { return drain(); });
+    // Four requests arrive while none has been answered: one worker, four connections. With
+    // one request in flight the fifth second would never come and this fails.
+    bool fourAtOnce = receiver.waitForRequests(4, 5s);
+    receiver.release();
+    BOOST_REQUIRE(fourAtOnce);
+    DrainSummary summary = draining.get();
+    BOOST_TEST(summary.delivered == 6);
+    auto requests = receiver.requests();
+    BOOST_REQUIRE(requests.size() == 6u);
+    std::set<std::string> peers;
+    for (const auto& request : requests)
+        peers.insert(request.peer);
+    BOOST_TEST(peers.size() == 4u); // the fifth and sixth reuse kept-alive connections
+    std::set<std::string> keys;
+    for (const auto& request : requests)
+        keys.insert(request.header("Idempotency-Key").value_or(""));
+    BOOST_TEST(keys.size() == 6u); // each delivery sent once
+}
+
+BOOST_AUTO_TEST_CASE(a_request_in_flight_behind_a_hung_one_waits_its_own_timeout_only) {
+    // Two in flight, both hanging past the 1.5 s response timeout: the second's wait counts
+    // from its own write, so it ends with the first rather than 1.5 s after it.
+    config.deliveryInFlight = 2;
+    config.responseTimeout = 1500ms;
+    receiver.setDefaultResponse(ScriptedResponse::hangFor(4s));
+    std::int64_t first = enqueue(0);
+    std::int64_t second = enqueue(1);
+    BOOST_TEST(drain().retrying == 2);
+    auto firstAttempts = DeliveryStore(*database).attempts(first);
+    auto secondAttempts = DeliveryStore(*database).attempts(second);
+    BOOST_REQUIRE(firstAttempts.size() == 1u);
+    BOOST_REQUIRE(secondAttempts.size() == 1u);
+    BOOST_TEST(secondAttempts[0].error.find("imeout") != std::string::npos,
+               secondAttempts[0].error);
+    BOOST_TEST(secondAttempts[0].durationMs < 2600, secondAttempts[0].durationMs << " ms");
 }
 
 BOOST_AUTO_TEST_CASE(background_workers_send_what_is_queued_and_stop) {

@@ -68,6 +68,7 @@ struct ScriptedResponse {
     std::string body;
     HeaderList headers;                // added to the response, e.g. Retry-After
     std::chrono::milliseconds hang{0}; // wait this long after reading the request
+    bool held = false;                 // wait for release() (at most 30 s) before answering
     bool closeWithoutAnswer = false;   // shut the connection down instead of answering
     bool resetWithoutAnswer = false;   // abort the connection (RST) instead of answering
 
@@ -81,6 +82,12 @@ struct ScriptedResponse {
     static ScriptedResponse hangFor(std::chrono::milliseconds duration) {
         ScriptedResponse response;
         response.hang = duration;
+        return response;
+    }
+    // Answered (200, body) once the test calls RecordingServer::release().
+    static ScriptedResponse heldUntilReleased(std::string body = "OK") {
+        ScriptedResponse response = ok(std::move(body));
+        response.held = true;
         return response;
     }
     static ScriptedResponse closeConnection() {
@@ -159,6 +166,15 @@ public:
                                         [&] { return state_->recorded.size() >= count; });
     }
 
+    // Answers the requests held by heldUntilReleased(), and those held later at once.
+    void release() {
+        {
+            std::lock_guard lock(state_->mutex);
+            state_->released = true;
+        }
+        state_->changed.notify_all();
+    }
+
     // Stops accepting, wakes hanging handlers, aborts open connections and waits for every
     // handler to return. Called by the destructor; idempotent.
     void stop() {
@@ -185,6 +201,7 @@ private:
         std::deque<ScriptedResponse> scripted;
         ScriptedResponse fallback = ScriptedResponse::ok();
         bool stopping = false;
+        bool released = false;
     };
 
     class Handler : public Poco::Net::HTTPRequestHandler {
@@ -214,6 +231,9 @@ private:
                 state_->changed.notify_all();
                 if (answer.hang.count() > 0)
                     state_->changed.wait_for(lock, answer.hang, [&] { return state_->stopping; });
+                if (answer.held)
+                    state_->changed.wait_for(lock, std::chrono::seconds(30),
+                                             [&] { return state_->stopping || state_->released; });
                 if (state_->stopping)
                     answer.closeWithoutAnswer = true;
             }
