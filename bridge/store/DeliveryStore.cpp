@@ -13,6 +13,8 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Nullable.h>
 
+#include <set>
+
 using namespace Poco::Data::Keywords;
 
 namespace dpp::bridge {
@@ -340,42 +342,49 @@ std::optional<ClaimedDelivery> DeliveryStore::claimed(std::int64_t id, const std
 
 namespace {
 
-// Every attempt of every delivery is recorded here: compiled statements.
+// Every attempt of every delivery is recorded here: compiled statements. The state changes
+// first (one statement: the lease check, the attempt count and the destination come back with
+// it), then the attempt is logged. healthyDestinations holds those a success in this
+// transaction has cleared already: the next success there has nothing to clear.
 bool recordAttempt(Poco::Data::Session& session, std::int64_t id, const std::string& owner,
-                   const AttemptResult& result, std::int64_t nowMs, const PausePolicy& pause) {
-    CachedStatement held(session, "SELECT attempts, destination FROM deliveries WHERE id = ? "
-                                  "AND status = 'sending' AND lease_owner = ?");
-    held.bind(1, id).bind(2, owner);
-    if (!held.step())
-        return false;
-    AttemptRecord attempt = result.attempt;
-    attempt.attempt = static_cast<int>(held.integer(0)) + 1;
-    std::string destination = held.text(1);
+                   const AttemptResult& result, std::int64_t nowMs, const PausePolicy& pause,
+                   const std::string& updatedAt, std::set<std::string>& healthyDestinations) {
+    CachedStatement updated(session,
+                            "UPDATE deliveries SET attempts = attempts + 1, status = ?, "
+                            "next_attempt_ms = ?, lease_owner = NULL, lease_until_ms = NULL, "
+                            "last_error = ?, updated_at = ? WHERE id = ? AND status = 'sending' "
+                            "AND lease_owner = ? RETURNING attempts, destination");
+    updated.bind(1, result.status)
+        .bind(2, result.nextAttemptMs)
+        .bind(3, result.attempt.error)
+        .bind(4, updatedAt)
+        .bind(5, id)
+        .bind(6, owner);
+    if (!updated.step())
+        return false; // the lease was lost to another worker
+    std::int64_t attempt = updated.integer(0);
+    std::string destination = updated.text(1);
+    updated.run();
     CachedStatement logged(session,
                            "INSERT INTO delivery_attempts (delivery_id, attempt, started_at, "
                            "duration_ms, status_code, outcome, error, response_excerpt) "
                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     logged.bind(1, id)
-        .bind(2, attempt.attempt)
-        .bind(3, attempt.startedAt)
-        .bind(4, attempt.durationMs)
-        .bind(5, attempt.statusCode)
-        .bind(6, attempt.outcome)
-        .bind(7, attempt.error)
-        .bind(8, attempt.responseExcerpt)
+        .bind(2, attempt)
+        .bind(3, result.attempt.startedAt)
+        .bind(4, result.attempt.durationMs)
+        .bind(5, static_cast<std::int64_t>(result.attempt.statusCode))
+        .bind(6, result.attempt.outcome)
+        .bind(7, result.attempt.error)
+        .bind(8, result.attempt.responseExcerpt)
         .run();
-    CachedStatement updated(session,
-                            "UPDATE deliveries SET attempts = ?, status = ?, next_attempt_ms = ?, "
-                            "lease_owner = NULL, lease_until_ms = NULL, last_error = ?, "
-                            "updated_at = ? WHERE id = ?");
-    updated.bind(1, attempt.attempt)
-        .bind(2, result.status)
-        .bind(3, result.nextAttemptMs)
-        .bind(4, attempt.error)
-        .bind(5, formatTime(nowMs))
-        .bind(6, id)
-        .run();
-    updateDestination(session, destination, result, nowMs, pause);
+    if (!result.destinationFailed) {
+        if (healthyDestinations.insert(destination).second)
+            updateDestination(session, destination, result, nowMs, pause);
+    } else {
+        healthyDestinations.erase(destination);
+        updateDestination(session, destination, result, nowMs, pause);
+    }
     return true;
 }
 
@@ -385,7 +394,9 @@ bool DeliveryStore::finish(std::int64_t id, const std::string& owner, const Atte
                            std::int64_t nowMs, const PausePolicy& pause) {
     bool recorded = false;
     database_.write([&](Poco::Data::Session& session) {
-        recorded = recordAttempt(session, id, owner, result, nowMs, pause);
+        std::set<std::string> healthy;
+        recorded =
+            recordAttempt(session, id, owner, result, nowMs, pause, formatTime(nowMs), healthy);
     });
     return recorded;
 }
@@ -394,10 +405,13 @@ std::vector<bool>
 DeliveryStore::finishAll(const std::vector<std::pair<std::int64_t, AttemptResult>>& results,
                          const std::string& owner, std::int64_t nowMs, const PausePolicy& pause) {
     std::vector<bool> recorded;
+    const std::string updatedAt = formatTime(nowMs);
     database_.write([&](Poco::Data::Session& session) {
         recorded.clear();
+        std::set<std::string> healthy;
         for (const auto& [id, result] : results)
-            recorded.push_back(recordAttempt(session, id, owner, result, nowMs, pause));
+            recorded.push_back(
+                recordAttempt(session, id, owner, result, nowMs, pause, updatedAt, healthy));
     });
     return recorded;
 }
