@@ -30,8 +30,33 @@ BatchRunResult BatchRunner::run(std::int64_t batchId, const BatchRunOptions& opt
         lastReport = clock_.nowMs();
     };
 
-    // Queue the pages; the workers start on the first one at once.
-    while (batches.queueNextPage(batchId, webhook, options.pageSize, clock_.nowMs()) > 0) {
+    // Queue the pages; the workers start on the first one at once. When they run here, each
+    // page is written leased to them and handed over in memory (no claim), at most two pages
+    // ahead of what they have taken, so that none waits out its lease in the queue.
+    BatchStore::PageLease lease;
+    lease.owner = workers.leaseOwner();
+    lease.leaseMs = workers.leaseMs();
+    BatchStore::PageLease* leasing = options.wait ? &lease : nullptr;
+    auto roomForAPage = [&] {
+        while (!workers.waitForRoom(2 * options.pageSize, std::chrono::milliseconds(100))) {
+            if (stop(std::chrono::milliseconds(0)))
+                result.interrupted = true;
+            else if (pastLimit())
+                result.timedOut = true;
+            else
+                continue;
+            return false;
+        }
+        return true;
+    };
+    for (;;) {
+        if (leasing && !roomForAPage())
+            break;
+        auto leasedAt = std::chrono::steady_clock::now();
+        if (batches.queueNextPage(batchId, webhook, options.pageSize, clock_.nowMs(), leasing) == 0)
+            break;
+        if (leasing)
+            workers.handOver(std::move(lease.leased), leasedAt);
         workers.wake();
         if (stop(std::chrono::milliseconds(0))) {
             result.interrupted = true;
@@ -44,15 +69,17 @@ BatchRunResult BatchRunner::run(std::int64_t batchId, const BatchRunOptions& opt
         if (clock_.nowMs() - lastReport >= options.reportEvery.count())
             reportNow(false);
     }
-    // Then wait for the batch to be delivered (or dead, or cancelled elsewhere).
+    // Then wait for the batch to be delivered (or dead, or cancelled elsewhere): what is
+    // pending is counted every 20 ms (a range of an index), progress reported every
+    // reportEvery, so that the command ends within moments of the last delivery.
     while (options.wait && !result.interrupted && !result.timedOut) {
         batch = batches.require(batchId);
-        result.progress = batches.progress(batch);
         if (batch.status == "cancelled" ||
-            (batch.status != "queueing" && result.progress.pending == 0))
+            (batch.status != "queueing" && batches.pendingCount(batchId) == 0))
             break;
-        report(batch, result.progress, elapsed(), false);
-        if (stop(options.reportEvery))
+        if (clock_.nowMs() - lastReport >= options.reportEvery.count())
+            reportNow(false);
+        if (stop(std::chrono::milliseconds(20)))
             result.interrupted = true;
         else if (pastLimit())
             result.timedOut = true;

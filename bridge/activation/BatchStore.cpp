@@ -1,5 +1,9 @@
 #include "bridge/activation/BatchStore.h"
 
+#include "bridge/store/CachedStatement.h"
+
+#include <map>
+
 #include "bridge/Clock.h"
 #include "bridge/InputError.h"
 
@@ -208,6 +212,18 @@ BatchProgress BatchStore::progress(const Batch& batch) {
     return progress;
 }
 
+std::int64_t BatchStore::pendingCount(std::int64_t batchId) {
+    std::int64_t pending = 0;
+    database_.read([&](Poco::Data::Session& session) {
+        CachedStatement count(session, "SELECT COUNT(*) FROM deliveries WHERE batch_id = ? AND "
+                                       "status IN ('queued', 'sending')");
+        count.bind(1, batchId);
+        if (count.step())
+            pending = count.integer(0);
+    });
+    return pending;
+}
+
 std::int64_t BatchStore::count(const ContactSelection& selection, std::int64_t batchId) {
     std::int64_t result = 0;
     database_.read(
@@ -232,9 +248,22 @@ std::optional<mapping::Contact> BatchStore::contactAt(const ContactSelection& se
 }
 
 std::size_t BatchStore::queueNextPage(std::int64_t batchId, PreparedWebhook& webhook,
-                                      std::size_t pageSize, std::int64_t nowMs) {
+                                      std::size_t pageSize, std::int64_t nowMs, PageLease* lease) {
     std::size_t queued = 0;
     database_.write([&](Poco::Data::Session& session) {
+        if (lease)
+            lease->leased.clear();
+        std::map<std::string, bool> paused; // by destination, for this page
+        auto leasing = [&](const std::string& destination) {
+            auto known = paused.find(destination);
+            if (known == paused.end()) {
+                CachedStatement pause(session, "SELECT 1 FROM destinations WHERE destination = ? "
+                                               "AND paused_until_ms > ?");
+                pause.bind(1, destination).bind(2, nowMs);
+                known = paused.emplace(destination, pause.step()).first;
+            }
+            return !known->second;
+        };
         auto batch = loadBatch(session, batchId);
         if (!batch || batch->status != "queueing")
             return;
@@ -259,7 +288,26 @@ std::size_t BatchStore::queueNextPage(std::int64_t batchId, PreparedWebhook& web
             if (batch->kind != "nightly") {
                 delivery.idempotencyKey =
                     "mp_" + std::to_string(batchId) + "_" + std::to_string(contacts[i].id);
-                DeliveryStore::insert(session, delivery, nowMs);
+                bool leased = lease && leasing(delivery.destination);
+                if (leased) {
+                    delivery.claimedBy = lease->owner;
+                    delivery.leaseMs = lease->leaseMs;
+                }
+                DeliveryRecord record = DeliveryStore::insert(session, delivery, nowMs);
+                if (leased) {
+                    ClaimedDelivery claimed;
+                    claimed.id = record.id;
+                    claimed.idempotencyKey = record.idempotencyKey;
+                    claimed.webhookId = delivery.webhookId;
+                    claimed.contactId = delivery.contactId;
+                    claimed.method = std::move(delivery.method);
+                    claimed.wireUrl = std::move(delivery.wireUrl);
+                    claimed.contentType = std::move(delivery.contentType);
+                    claimed.wireBody = std::move(delivery.wireBody);
+                    claimed.destination = std::move(delivery.destination);
+                    claimed.hops = std::move(delivery.hops);
+                    lease->leased.push_back(std::move(claimed));
+                }
                 continue;
             }
             // A nightly run posts a contact's change once, whichever run posts it: the key is

@@ -54,17 +54,29 @@ public:
     Batch require(std::int64_t id);
     std::vector<Batch> list(std::size_t limit);
     BatchProgress progress(const Batch& batch);
+    // Deliveries of the batch still queued or sending: a range of an index, cheap to poll.
+    std::int64_t pendingCount(std::int64_t batchId);
 
     // How many contacts the selection holds now, and the one at a 1-based position.
     std::int64_t count(const ContactSelection& selection, std::int64_t batchId = 0);
     std::optional<mapping::Contact> contactAt(const ContactSelection& selection,
                                               std::int64_t position, std::int64_t batchId = 0);
 
+    // A mass post's page queued already leased to its own delivery workers, who get it in
+    // memory (DeliveryWorkers::handOver) instead of claiming it back from the store. A
+    // destination that is paused gets its deliveries queued as usual, for the claims' probes.
+    struct PageLease {
+        std::string owner;
+        std::int64_t leaseMs = 0;
+        std::vector<ClaimedDelivery> leased; // this page's, as a claim would return them
+    };
+
     // Queues the next page of up to pageSize contacts (one transaction). Returns how many it
     // queued; 0 when the batch is fully queued (it is then delivering) or no longer queueing
-    // (cancelled elsewhere).
+    // (cancelled elsewhere). With lease, a mass post's deliveries are written leased to
+    // lease->owner and listed in lease->leased (nightly runs are queued as usual).
     std::size_t queueNextPage(std::int64_t batchId, PreparedWebhook& webhook, std::size_t pageSize,
-                              std::int64_t nowMs);
+                              std::int64_t nowMs, PageLease* lease = nullptr);
 
     // Stops a batch: its queued deliveries become cancelled (in-flight ones finish).
     void cancel(std::int64_t id, const std::string& actor);

@@ -95,8 +95,10 @@ public:
         return outcomes.front();
     }
 
-    // Records attempts made with attempt(), all in one transaction (one commit per batch).
-    void record(std::vector<AttemptOutcome>& outcomes) {
+    // Records attempts made with attempt(), all in one transaction (one commit per batch),
+    // under the lease owner they were claimed or handed over with.
+    void record(std::vector<AttemptOutcome>& outcomes) { record(outcomes, id_); }
+    void record(std::vector<AttemptOutcome>& outcomes, const std::string& owner) {
         if (outcomes.empty())
             return;
         std::vector<std::pair<std::int64_t, AttemptResult>> results;
@@ -104,7 +106,7 @@ public:
             results.emplace_back(outcome.deliveryId, outcome.result);
         std::vector<bool> recorded =
             DeliveryStore(owner_.database_)
-                .finishAll(results, id_, owner_.clock_.nowMs(), owner_.pausePolicy_);
+                .finishAll(results, owner, owner_.clock_.nowMs(), owner_.pausePolicy_);
         for (std::size_t i = 0; i < outcomes.size(); ++i) {
             AttemptOutcome& outcome = outcomes[i];
             outcome.recorded = recorded[i];
@@ -247,7 +249,8 @@ DeliveryWorkers::DeliveryWorkers(const Config& config, Database& database, const
     : config_(config), database_(database), clock_(clock), name_(std::move(name)),
       retryPolicy_(config.retrySchedule, config.retryJitter),
       pausePolicy_{config.pauseAfter.count(), config.probeInterval.count()},
-      leaseMs_(config.effectiveLease().count()) {
+      leaseMs_(config.effectiveLease().count()),
+      leaseOwner_(name_ + "/" + std::to_string(::getpid()) + "/pages") {
     signalHandle_ = OutboxSignal::subscribe([this] { wake(); });
 }
 
@@ -262,6 +265,63 @@ void DeliveryWorkers::start(std::size_t threads) {
 
 void DeliveryWorkers::stop() {
     threads_.stop();
+    std::vector<std::int64_t> unbegun;
+    {
+        std::lock_guard lock(handedMutex_);
+        for (const HandedChunk& chunk : handed_)
+            for (const ClaimedDelivery& delivery : chunk.deliveries)
+                unbegun.push_back(delivery.id);
+        handed_.clear();
+        handedCount_ = 0;
+    }
+    handedTaken_.notify_all();
+    try {
+        DeliveryStore(database_).releaseAll(unbegun, leaseOwner_);
+    } catch (const std::exception& error) {
+        // Their lease expires and the next claim takes them.
+        logError("delivery workers: cannot give back " + std::to_string(unbegun.size()) +
+                 " handed deliveries: " + error.what());
+    }
+}
+
+void DeliveryWorkers::handOver(std::vector<ClaimedDelivery> deliveries,
+                               std::chrono::steady_clock::time_point leasedAt) {
+    if (deliveries.empty())
+        return;
+    const std::size_t chunkSize = std::max<std::size_t>(1, config_.deliveryBatch);
+    {
+        std::lock_guard lock(handedMutex_);
+        for (std::size_t at = 0; at < deliveries.size(); at += chunkSize) {
+            HandedChunk chunk;
+            chunk.leasedAt = leasedAt;
+            auto first = deliveries.begin() + static_cast<std::ptrdiff_t>(at);
+            auto last = deliveries.begin() +
+                        static_cast<std::ptrdiff_t>(std::min(deliveries.size(), at + chunkSize));
+            chunk.deliveries.assign(std::make_move_iterator(first), std::make_move_iterator(last));
+            handedCount_ += chunk.deliveries.size();
+            handed_.push_back(std::move(chunk));
+        }
+    }
+    wake();
+}
+
+bool DeliveryWorkers::waitForRoom(std::size_t limit, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(handedMutex_);
+    return handedTaken_.wait_for(lock, timeout, [&] { return handedCount_ < limit; });
+}
+
+std::optional<DeliveryWorkers::HandedChunk> DeliveryWorkers::takeHanded() {
+    std::optional<HandedChunk> chunk;
+    {
+        std::lock_guard lock(handedMutex_);
+        if (handed_.empty())
+            return chunk;
+        chunk = std::move(handed_.front());
+        handed_.pop_front();
+        handedCount_ -= chunk->deliveries.size();
+    }
+    handedTaken_.notify_all();
+    return chunk;
 }
 
 void DeliveryWorkers::wake() {
@@ -269,12 +329,13 @@ void DeliveryWorkers::wake() {
 }
 
 std::vector<AttemptOutcome>
-DeliveryWorkers::attemptAll(Worker& worker, const std::vector<ClaimedDelivery>& claimed) {
+DeliveryWorkers::attemptAll(Worker& worker, const std::vector<ClaimedDelivery>& claimed,
+                            const std::string& owner,
+                            std::chrono::steady_clock::time_point claimedAt) {
     // A delivery whose turn comes too late for one more attempt within the lease (a slow
     // destination ahead of it) is given back rather than sent when another worker may
     // already have taken it over. Each request waits at most the response timeout from its
     // write, however many are in flight, so one begun in time ends within the lease.
-    const auto claimedAt = std::chrono::steady_clock::now();
     const auto lastStart =
         std::chrono::milliseconds(leaseMs_) - config_.connectTimeout - config_.responseTimeout;
     const std::size_t window = std::max<std::size_t>(1, config_.deliveryInFlight);
@@ -290,10 +351,10 @@ DeliveryWorkers::attemptAll(Worker& worker, const std::vector<ClaimedDelivery>& 
             if (inFlight.size() >= window)
                 completeOldest();
             if (threads_.stopping()) {
-                DeliveryStore(database_).release(delivery.id, worker.id());
+                DeliveryStore(database_).release(delivery.id, owner);
             } else if (std::chrono::steady_clock::now() - claimedAt > lastStart) {
                 DeliveryStore(database_).release(
-                    delivery.id, worker.id(),
+                    delivery.id, owner,
                     "given back unsent: its turn came too late for an attempt within the lease");
             } else {
                 inFlight.emplace_back();
@@ -319,16 +380,26 @@ void DeliveryWorkers::run(std::size_t index) {
         std::uint64_t seenSignals = threads_.wakeCount();
         if (threads_.stopping())
             return;
+        // A mass post's leased page first (no claim), else what the store has due.
         std::vector<ClaimedDelivery> claimed;
-        try {
-            claimed = worker.claim(batch);
-        } catch (const std::exception& error) {
-            logError("delivery worker " + worker.id() + ": cannot claim: " + error.what());
+        std::string owner = worker.id();
+        auto claimedAt = std::chrono::steady_clock::now();
+        if (auto chunk = takeHanded()) {
+            claimed = std::move(chunk->deliveries);
+            owner = leaseOwner_;
+            claimedAt = chunk->leasedAt;
+        } else {
+            try {
+                claimed = worker.claim(batch);
+            } catch (const std::exception& error) {
+                logError("delivery worker " + worker.id() + ": cannot claim: " + error.what());
+            }
+            claimedAt = std::chrono::steady_clock::now();
         }
         // Send the claimed batch, then record every attempt in one transaction.
-        std::vector<AttemptOutcome> outcomes = attemptAll(worker, claimed);
+        std::vector<AttemptOutcome> outcomes = attemptAll(worker, claimed, owner, claimedAt);
         try {
-            worker.record(outcomes);
+            worker.record(outcomes, owner);
         } catch (const std::exception& error) {
             logError("delivery worker " + worker.id() +
                      ": cannot record attempts: " + error.what());
@@ -375,7 +446,8 @@ DrainSummary DeliveryWorkers::drain() {
         auto claimed = worker.claim(batch);
         if (claimed.empty())
             break;
-        std::vector<AttemptOutcome> outcomes = attemptAll(worker, claimed);
+        std::vector<AttemptOutcome> outcomes =
+            attemptAll(worker, claimed, worker.id(), std::chrono::steady_clock::now());
         worker.record(outcomes);
         for (auto& outcome : outcomes)
             if (outcome.recorded)

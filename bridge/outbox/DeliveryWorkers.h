@@ -13,8 +13,11 @@
 #include "bridge/store/DeliveryStore.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -60,12 +63,29 @@ public:
     std::int64_t leaseMs() const { return leaseMs_; }
     std::optional<AttemptOutcome> deliverClaimed(std::int64_t deliveryId);
 
+    // A mass post's pages queued already leased to leaseOwner() (BatchStore::PageLease):
+    // handed over in memory, sent before anything is claimed from the store, delivery.batch at
+    // a time. One whose turn comes too late for its lease is given back as claimed ones are;
+    // what nobody began when the workers stop is given back by stop().
+    const std::string& leaseOwner() const { return leaseOwner_; }
+    void handOver(std::vector<ClaimedDelivery> deliveries,
+                  std::chrono::steady_clock::time_point leasedAt);
+    // True once fewer than limit handed deliveries wait; false after timeout.
+    bool waitForRoom(std::size_t limit, std::chrono::milliseconds timeout);
+
 private:
     class Worker;
+    struct HandedChunk {
+        std::vector<ClaimedDelivery> deliveries;
+        std::chrono::steady_clock::time_point leasedAt;
+    };
     void run(std::size_t index);
     void tally(DrainSummary& summary, const AttemptOutcome& outcome);
+    std::optional<HandedChunk> takeHanded();
     std::vector<AttemptOutcome> attemptAll(Worker& worker,
-                                           const std::vector<ClaimedDelivery>& claimed);
+                                           const std::vector<ClaimedDelivery>& claimed,
+                                           const std::string& owner,
+                                           std::chrono::steady_clock::time_point claimedAt);
 
     const Config& config_;
     Database& database_;
@@ -77,6 +97,12 @@ private:
 
     WorkerThreads threads_;
     int signalHandle_ = 0; // OutboxSignal: new work committed in this process
+
+    std::string leaseOwner_;
+    std::mutex handedMutex_; // guards the three below
+    std::condition_variable handedTaken_;
+    std::deque<HandedChunk> handed_;
+    std::size_t handedCount_ = 0;
 };
 
 } // namespace dpp::bridge

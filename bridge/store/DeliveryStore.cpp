@@ -416,14 +416,33 @@ DeliveryStore::finishAll(const std::vector<std::pair<std::int64_t, AttemptResult
     return recorded;
 }
 
+namespace {
+
+void releaseOne(Poco::Data::Session& session, std::int64_t id, const std::string& owner,
+                const std::string& updatedAt, const std::string& why) {
+    std::int64_t released = id;
+    session << "UPDATE deliveries SET status = 'queued', lease_owner = NULL, "
+               "lease_until_ms = NULL, updated_at = ? WHERE id = ? AND status = 'sending' "
+               "AND lease_owner = ?",
+        useRef(updatedAt), use(released), bind(owner), now;
+    insertEvent(session, id, owner, "released", why);
+}
+
+} // namespace
+
 void DeliveryStore::release(std::int64_t id, const std::string& owner, const std::string& why) {
+    database_.write(
+        [&](Poco::Data::Session& session) { releaseOne(session, id, owner, nowText(), why); });
+}
+
+void DeliveryStore::releaseAll(const std::vector<std::int64_t>& ids, const std::string& owner,
+                               const std::string& why) {
+    if (ids.empty())
+        return;
     database_.write([&](Poco::Data::Session& session) {
         std::string updatedAt = nowText();
-        session << "UPDATE deliveries SET status = 'queued', lease_owner = NULL, "
-                   "lease_until_ms = NULL, updated_at = ? WHERE id = ? AND status = 'sending' "
-                   "AND lease_owner = ?",
-            use(updatedAt), use(id), bind(owner), now;
-        insertEvent(session, id, owner, "released", why);
+        for (std::int64_t id : ids)
+            releaseOne(session, id, owner, updatedAt, why);
     });
 }
 

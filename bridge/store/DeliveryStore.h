@@ -170,6 +170,9 @@ public:
     // Gives a claimed delivery back unsent (shutdown): queued, due now, no attempt counted.
     void release(std::int64_t id, const std::string& owner,
                  const std::string& why = "given back unsent at shutdown");
+    // The same for many in one transaction (a mass post's leased pages nobody began).
+    void releaseAll(const std::vector<std::int64_t>& ids, const std::string& owner,
+                    const std::string& why = "given back unsent at shutdown");
 
     // The earliest time something may become due: a queued delivery, an expiring lease, a
     // paused destination's next probe. Nothing when the outbox holds no pending work.

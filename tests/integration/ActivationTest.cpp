@@ -243,6 +243,81 @@ BOOST_AUTO_TEST_CASE(a_cancelled_mass_post_resumes_without_posting_anyone_twice)
     BOOST_CHECK_THROW(batches.resume(batch.id, "test"), InputError); // finished
 }
 
+BOOST_AUTO_TEST_CASE(a_mass_post_page_is_queued_leased_to_its_workers_unless_paused) {
+    addContacts(10);
+    BatchStore batches(*database);
+    ContactSelection selection;
+    selection.accountId = 1001;
+    Batch batch = batches.create("masspost", "", webhookId, selection, "test");
+    PreparedWebhook prepared(*database, WebhookStore(*database).require(webhookId));
+    std::int64_t now = SystemClock().nowMs();
+    BatchStore::PageLease lease;
+    lease.owner = "test/pages";
+    lease.leaseMs = 60000;
+    BOOST_TEST(batches.queueNextPage(batch.id, prepared, 5, now, &lease) == 5u);
+    BOOST_REQUIRE(lease.leased.size() == 5u);
+    for (const ClaimedDelivery& handed : lease.leased) {
+        // What the lease's owner would read back from the store is what was handed over.
+        auto stored = DeliveryStore(*database).claimed(handed.id, "test/pages");
+        BOOST_REQUIRE(stored);
+        BOOST_TEST(stored->idempotencyKey == handed.idempotencyKey);
+        BOOST_TEST(stored->method == handed.method);
+        BOOST_TEST(stored->wireUrl == handed.wireUrl);
+        BOOST_TEST(stored->contentType == handed.contentType);
+        BOOST_TEST(stored->wireBody == handed.wireBody);
+        BOOST_TEST(stored->destination == handed.destination);
+        BOOST_TEST(stored->contactId == handed.contactId);
+        BOOST_TEST(handed.attempts == 0);
+    }
+    // No other worker can claim them while the lease runs.
+    BOOST_TEST(DeliveryStore(*database).claim("other", 64, now, 60000).empty());
+
+    // A paused destination: the next page is queued as usual, for the claims and their probes.
+    std::string destination = lease.leased.front().destination;
+    std::int64_t until = now + 60000;
+    database->write([&](Poco::Data::Session& session) {
+        session << "INSERT INTO destinations (destination, failing_since_ms, "
+                   "consecutive_failures, paused_until_ms, last_error, updated_at) "
+                   "VALUES (?, ?, 3, ?, 'down', 'now')",
+            Poco::Data::Keywords::use(destination), Poco::Data::Keywords::use(now),
+            Poco::Data::Keywords::use(until), Poco::Data::Keywords::now;
+    });
+    BOOST_TEST(batches.queueNextPage(batch.id, prepared, 5, now, &lease) == 5u);
+    BOOST_TEST(lease.leased.empty());
+    BOOST_TEST(count("SELECT count(*) FROM deliveries WHERE status = 'queued'") == 5);
+    BOOST_TEST(count("SELECT count(*) FROM deliveries WHERE status = 'sending'") == 5);
+}
+
+BOOST_AUTO_TEST_CASE(handed_deliveries_nobody_began_are_given_back_when_the_workers_stop) {
+    addContacts(10);
+    BatchStore batches(*database);
+    ContactSelection selection;
+    selection.accountId = 1001;
+    Batch batch = batches.create("masspost", "", webhookId, selection, "test");
+    PreparedWebhook prepared(*database, WebhookStore(*database).require(webhookId));
+    {
+        DeliveryWorkers workers(config, *database, SystemClock(), "handed"); // never started
+        BatchStore::PageLease lease;
+        lease.owner = workers.leaseOwner();
+        lease.leaseMs = workers.leaseMs();
+        BOOST_TEST(batches.queueNextPage(batch.id, prepared, 100, SystemClock().nowMs(), &lease) ==
+                   10u);
+        workers.handOver(std::move(lease.leased), std::chrono::steady_clock::now());
+        BOOST_TEST(!workers.waitForRoom(10, 0ms)); // ten wait
+        workers.stop();
+        BOOST_TEST(workers.waitForRoom(1, 0ms));
+    }
+    BOOST_TEST(count("SELECT count(*) FROM deliveries WHERE status = 'sending'") == 0);
+    BOOST_TEST(count("SELECT count(*) FROM deliveries WHERE status = 'queued'") == 10);
+    BOOST_TEST(count("SELECT count(*) FROM delivery_events WHERE action = 'released'") == 10);
+    // Due again at once, and each sent once.
+    BOOST_TEST(DeliveryWorkers(config, *database, SystemClock(), "t").drain().delivered == 10);
+    auto received = receivedByContact();
+    BOOST_TEST(received.size() == 10u);
+    for (const auto& [contact, keys] : received)
+        BOOST_TEST(keys.size() == 1u, "contact " << contact);
+}
+
 BOOST_AUTO_TEST_CASE(a_second_nightly_run_posts_only_the_new_changes) {
     auto ids = addContacts(300);
     NightlyJobs jobs(*database);
