@@ -127,17 +127,17 @@ void Database::write(const std::function<void(Poco::Data::Session&)>& work) {
     // Writers of this process queue here rather than in SQLite's busy handler, which sleeps
     // and retries; whoever finds no transaction running runs the next one for everybody
     // waiting.
-    PendingWrite mine;
-    mine.work = &work;
+    auto mine = std::make_shared<PendingWrite>();
+    mine->work = &work;
     std::unique_lock lock(writersMutex_);
-    waitingWrites_.push_back(&mine);
-    while (!mine.done) {
+    waitingWrites_.push_back(mine);
+    while (!mine->done) {
         if (transactionRunning_) {
-            mine.wake.wait(lock, [&] { return mine.done || !transactionRunning_; });
+            mine->wake.wait(lock, [&] { return mine->done || !transactionRunning_; });
             continue;
         }
         transactionRunning_ = true;
-        std::vector<PendingWrite*> batch;
+        std::vector<PendingWritePtr> batch;
         while (!waitingWrites_.empty() && batch.size() < kMostWritesTogether) {
             batch.push_back(waitingWrites_.front());
             waitingWrites_.pop_front();
@@ -146,22 +146,29 @@ void Database::write(const std::function<void(Poco::Data::Session&)>& work) {
         runTogether(batch);
         lock.lock();
         transactionRunning_ = false;
-        // Woken under the lock: a writer cannot return (ending its PendingWrite) before the
-        // lock is released, after the last use of its PendingWrite here.
-        for (PendingWrite* pending : batch) {
+        for (const PendingWritePtr& pending : batch)
             pending->done = true;
-            if (pending != &mine)
+        PendingWritePtr nextLeader = waitingWrites_.empty() ? nullptr : waitingWrites_.front();
+        bool finished = mine->done;
+        // Woken after the lock is released, so that each wakes to a free mutex rather than
+        // to wait for it again (two context switches per writer instead of one).
+        lock.unlock();
+        for (const PendingWritePtr& pending : batch)
+            if (pending != mine)
                 pending->wake.notify_one();
-        }
-        if (!waitingWrites_.empty())
-            waitingWrites_.front()->wake.notify_one(); // it runs the next transaction
+        if (nextLeader)
+            nextLeader->wake.notify_one(); // it runs the next transaction
+        if (finished)
+            break;
+        lock.lock(); // more than kMostWritesTogether were waiting, this one among the rest
     }
-    lock.unlock();
-    if (mine.error)
-        std::rethrow_exception(mine.error);
+    if (lock.owns_lock())
+        lock.unlock();
+    if (mine->error)
+        std::rethrow_exception(mine->error);
 }
 
-void Database::runTogether(const std::vector<PendingWrite*>& batch) {
+void Database::runTogether(const std::vector<PendingWritePtr>& batch) {
     try {
         Lease session = lease();
         WriteTransaction transaction(*session);
@@ -173,7 +180,7 @@ void Database::runTogether(const std::vector<PendingWrite*>& batch) {
                 return; // the transaction rolls back
             }
         } else {
-            for (PendingWrite* pending : batch) {
+            for (const PendingWritePtr& pending : batch) {
                 CachedStatement(*session, "SAVEPOINT write").run();
                 try {
                     (*pending->work)(*session);
@@ -189,7 +196,7 @@ void Database::runTogether(const std::vector<PendingWrite*>& batch) {
     } catch (...) {
         // Beginning, a rollback to a savepoint, or the commit failed: nothing of the batch
         // was committed, and every writer learns it.
-        for (PendingWrite* pending : batch)
+        for (const PendingWritePtr& pending : batch)
             if (!pending->error)
                 pending->error = std::current_exception();
     }

@@ -95,11 +95,14 @@ private:
         bool done = false;
         std::condition_variable wake;
     };
-    void runTogether(const std::vector<PendingWrite*>& batch);
+    // Shared: a writer is woken after the lock is released, and may return (dropping its
+    // reference) before the one who woke it is done with it.
+    using PendingWritePtr = std::shared_ptr<PendingWrite>;
+    void runTogether(const std::vector<PendingWritePtr>& batch);
     static constexpr std::size_t kMostWritesTogether = 256;
-    std::mutex writersMutex_;                 // guards the two below
-    std::deque<PendingWrite*> waitingWrites_; // arrived, not yet taken into a transaction
-    bool transactionRunning_ = false;         // one transaction at a time in this process
+    std::mutex writersMutex_;                   // guards the two below
+    std::deque<PendingWritePtr> waitingWrites_; // arrived, not yet taken into a transaction
+    bool transactionRunning_ = false;           // one transaction at a time in this process
     std::shared_ptr<const SecretBox> secretBox_;
 };
 
