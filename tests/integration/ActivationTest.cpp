@@ -87,6 +87,13 @@ struct ActivationFixture {
         return byContact;
     }
 
+    // A mass post of every contact of account 1001.
+    Batch newMassPost(BatchStore& batches) {
+        ContactSelection selection;
+        selection.accountId = 1001;
+        return batches.create("masspost", "", webhookId, selection, "test");
+    }
+
     BatchRunResult runBatch(std::int64_t batchId, std::size_t pageSize = 100) {
         SystemClock clock;
         BatchRunner runner(config, *database, clock);
@@ -246,9 +253,7 @@ BOOST_AUTO_TEST_CASE(a_cancelled_mass_post_resumes_without_posting_anyone_twice)
 BOOST_AUTO_TEST_CASE(a_mass_post_page_is_queued_leased_to_its_workers_unless_paused) {
     addContacts(10);
     BatchStore batches(*database);
-    ContactSelection selection;
-    selection.accountId = 1001;
-    Batch batch = batches.create("masspost", "", webhookId, selection, "test");
+    Batch batch = newMassPost(batches);
     PreparedWebhook prepared(*database, WebhookStore(*database).require(webhookId));
     std::int64_t now = SystemClock().nowMs();
     BatchStore::PageLease lease;
@@ -291,9 +296,7 @@ BOOST_AUTO_TEST_CASE(a_mass_post_page_is_queued_leased_to_its_workers_unless_pau
 BOOST_AUTO_TEST_CASE(handed_deliveries_nobody_began_are_given_back_when_the_workers_stop) {
     addContacts(10);
     BatchStore batches(*database);
-    ContactSelection selection;
-    selection.accountId = 1001;
-    Batch batch = batches.create("masspost", "", webhookId, selection, "test");
+    Batch batch = newMassPost(batches);
     PreparedWebhook prepared(*database, WebhookStore(*database).require(webhookId));
     {
         DeliveryWorkers workers(config, *database, SystemClock(), "handed"); // never started
