@@ -134,7 +134,6 @@ public:
 
     // A delivery whose request is on the wire, its answer not yet read.
     struct InFlight {
-        const ClaimedDelivery* delivery = nullptr;
         AttemptOutcome outcome;
         OutgoingRequest request;
         const CachedWebhook* webhook = nullptr;
@@ -144,7 +143,6 @@ public:
     // Writes delivery's request (the answer is read by complete()), or returns the outcome of
     // an attempt that could not be made: a request or password that cannot be opened.
     std::optional<AttemptOutcome> begin(const ClaimedDelivery& delivery, InFlight& sending) {
-        sending.delivery = &delivery;
         AttemptOutcome& outcome = sending.outcome;
         outcome.deliveryId = delivery.id;
         AttemptResult& result = outcome.result;
@@ -345,17 +343,17 @@ DeliveryWorkers::attemptAll(Worker& worker, const std::vector<ClaimedDelivery>& 
         outcomes.push_back(worker.complete(inFlight.front()));
         inFlight.pop_front();
     };
+    // Once stopping or late, every later one is too: they are given back together.
+    std::vector<std::int64_t> atShutdown, tooLate;
     for (const ClaimedDelivery& delivery : claimed) {
         try {
             // Its turn comes when the window has room: the oldest answer is read first.
             if (inFlight.size() >= window)
                 completeOldest();
             if (threads_.stopping()) {
-                DeliveryStore(database_).release(delivery.id, owner);
+                atShutdown.push_back(delivery.id);
             } else if (std::chrono::steady_clock::now() - claimedAt > lastStart) {
-                DeliveryStore(database_).release(
-                    delivery.id, owner,
-                    "given back unsent: its turn came too late for an attempt within the lease");
+                tooLate.push_back(delivery.id);
             } else {
                 inFlight.emplace_back();
                 if (auto unsent = worker.begin(delivery, inFlight.back())) {
@@ -367,6 +365,18 @@ DeliveryWorkers::attemptAll(Worker& worker, const std::vector<ClaimedDelivery>& 
             // The lease expires and another worker (or this one) tries again.
             logError("delivery " + std::to_string(delivery.id) + ": " + error.what());
         }
+    }
+    try {
+        DeliveryStore deliveries(database_);
+        deliveries.releaseAll(atShutdown, owner);
+        deliveries.releaseAll(
+            tooLate, owner,
+            "given back unsent: its turn came too late for an attempt within the lease");
+    } catch (const std::exception& error) {
+        // Their lease expires and another worker (or this one) takes them again.
+        logError("delivery worker " + worker.id() + ": cannot give back " +
+                 std::to_string(atShutdown.size() + tooLate.size()) +
+                 " deliveries: " + error.what());
     }
     while (!inFlight.empty())
         completeOldest();

@@ -56,6 +56,10 @@ std::string pathOf(const std::string& url) {
     return path;
 }
 
+Poco::Timespan timespan(std::chrono::steady_clock::duration duration) {
+    return Poco::Timespan(std::chrono::duration_cast<std::chrono::microseconds>(duration).count());
+}
+
 std::string hostHeader(const mapping::UrlParts& target) {
     bool defaultPort = (target.scheme == "http" && target.port == 80) ||
                        (target.scheme == "https" && target.port == 443);
@@ -134,11 +138,8 @@ std::unique_ptr<Poco::Net::HTTPClientSession> HttpSender::connect(const mapping:
     // The destination policy is applied to the resolved address when the session connects.
     std::unique_ptr<Poco::Net::HTTPClientSession> session =
         openGuardedSession(target, policy_, tlsContext_);
-    auto toSpan = [](std::chrono::milliseconds ms) {
-        return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
-    };
-    session->setTimeout(toSpan(connectTimeout_), toSpan(responseTimeout_),
-                        toSpan(responseTimeout_));
+    session->setTimeout(timespan(connectTimeout_), timespan(responseTimeout_),
+                        timespan(responseTimeout_));
     session->setKeepAlive(keepAlive);
     return session;
 }
@@ -270,6 +271,14 @@ PendingSend HttpSender::begin(const OutgoingRequest& request, ConnectionCache* c
     return pending;
 }
 
+// After an answer: the connection goes back to the cache for the next request when the answer
+// left it usable, else it is closed.
+void HttpSender::keepOrClose(PendingSend& pending, bool reusable, ConnectionCache* connections) {
+    if (reusable && connections)
+        connections->giveBack(pending.destination_, std::move(pending.session_));
+    pending.session_.reset();
+}
+
 SendResult HttpSender::finish(PendingSend& pending, ConnectionCache* connections) {
     SendResult& result = pending.result_;
     std::unique_ptr<Poco::Net::HTTPClientSession>& session = pending.session_;
@@ -281,20 +290,14 @@ SendResult HttpSender::finish(PendingSend& pending, ConnectionCache* connections
                 // counts from the write, so a hung request ahead cannot stretch this one's.
                 auto waited = std::chrono::steady_clock::now() - pending.written_;
                 bool shortened = waited > std::chrono::seconds(1);
-                if (shortened) {
-                    auto left = std::max<std::chrono::steady_clock::duration>(
-                        responseTimeout_ - waited, std::chrono::milliseconds(1));
-                    session->socket().setReceiveTimeout(Poco::Timespan(
-                        std::chrono::duration_cast<std::chrono::microseconds>(left).count()));
-                }
+                if (shortened)
+                    session->socket().setReceiveTimeout(
+                        timespan(std::max<std::chrono::steady_clock::duration>(
+                            responseTimeout_ - waited, std::chrono::milliseconds(1))));
                 bool reusable = readResponse(*session, request, result);
                 if (shortened && reusable)
-                    session->socket().setReceiveTimeout(Poco::Timespan(
-                        std::chrono::duration_cast<std::chrono::microseconds>(responseTimeout_)
-                            .count()));
-                if (reusable && connections)
-                    connections->giveBack(pending.destination_, std::move(session));
-                session.reset();
+                    session->socket().setReceiveTimeout(timespan(responseTimeout_));
+                keepOrClose(pending, reusable, connections);
             } catch (const Poco::TimeoutException&) {
                 // A slow receiver, not a closed idle connection: it may be processing the
                 // request, so sending it again at once would only double the wait.
@@ -308,10 +311,7 @@ SendResult HttpSender::finish(PendingSend& pending, ConnectionCache* connections
                     throw;
                 session = connect(pending.target_, connections != nullptr);
                 writeRequest(*session, pending.target_, request);
-                bool reusable = readResponse(*session, request, result);
-                if (reusable && connections)
-                    connections->giveBack(pending.destination_, std::move(session));
-                session.reset();
+                keepOrClose(pending, readResponse(*session, request, result), connections);
             }
         } catch (...) {
             session.reset();

@@ -112,6 +112,7 @@ private:
                       const OutgoingRequest& request);
     bool readResponse(Poco::Net::HTTPClientSession& session, const OutgoingRequest& request,
                       SendResult& result);
+    static void keepOrClose(PendingSend& pending, bool reusable, ConnectionCache* connections);
 
     std::chrono::milliseconds connectTimeout_;
     std::chrono::milliseconds responseTimeout_;

@@ -392,13 +392,7 @@ bool recordAttempt(Poco::Data::Session& session, std::int64_t id, const std::str
 
 bool DeliveryStore::finish(std::int64_t id, const std::string& owner, const AttemptResult& result,
                            std::int64_t nowMs, const PausePolicy& pause) {
-    bool recorded = false;
-    database_.write([&](Poco::Data::Session& session) {
-        std::set<std::string> healthy;
-        recorded =
-            recordAttempt(session, id, owner, result, nowMs, pause, formatTime(nowMs), healthy);
-    });
-    return recorded;
+    return finishAll({{id, result}}, owner, nowMs, pause).front();
 }
 
 std::vector<bool>
@@ -416,23 +410,8 @@ DeliveryStore::finishAll(const std::vector<std::pair<std::int64_t, AttemptResult
     return recorded;
 }
 
-namespace {
-
-void releaseOne(Poco::Data::Session& session, std::int64_t id, const std::string& owner,
-                const std::string& updatedAt, const std::string& why) {
-    std::int64_t released = id;
-    session << "UPDATE deliveries SET status = 'queued', lease_owner = NULL, "
-               "lease_until_ms = NULL, updated_at = ? WHERE id = ? AND status = 'sending' "
-               "AND lease_owner = ?",
-        useRef(updatedAt), use(released), bind(owner), now;
-    insertEvent(session, id, owner, "released", why);
-}
-
-} // namespace
-
 void DeliveryStore::release(std::int64_t id, const std::string& owner, const std::string& why) {
-    database_.write(
-        [&](Poco::Data::Session& session) { releaseOne(session, id, owner, nowText(), why); });
+    releaseAll({id}, owner, why);
 }
 
 void DeliveryStore::releaseAll(const std::vector<std::int64_t>& ids, const std::string& owner,
@@ -441,8 +420,15 @@ void DeliveryStore::releaseAll(const std::vector<std::int64_t>& ids, const std::
         return;
     database_.write([&](Poco::Data::Session& session) {
         std::string updatedAt = nowText();
-        for (std::int64_t id : ids)
-            releaseOne(session, id, owner, updatedAt, why);
+        CachedStatement released(session,
+                                 "UPDATE deliveries SET status = 'queued', lease_owner = NULL, "
+                                 "lease_until_ms = NULL, updated_at = ? WHERE id = ? AND "
+                                 "status = 'sending' AND lease_owner = ?");
+        for (std::int64_t id : ids) {
+            released.bind(1, updatedAt).bind(2, id).bind(3, owner).run();
+            released.reset();
+            insertEvent(session, id, owner, "released", why);
+        }
     });
 }
 
