@@ -113,7 +113,9 @@ public:
     Router(const Config& config, Database& database, ReceiveTally& tally)
         : config_(config), database_(database), tally_(tally), dataSources_(database),
           knownSources_(database, dataSources_), limits_(PostLimits::from(config)),
-          rates_(config.postsPerSecond), adminToken_(loadAdminToken(config)) {}
+          rates_(config.postsPerSecond),
+          intake_(config, dataSources_, knownSources_, limits_, rates_, tally),
+          adminToken_(loadAdminToken(config)) {}
 
     Poco::Net::HTTPRequestHandler*
     createRequestHandler(const Poco::Net::HTTPServerRequest& request) override {
@@ -134,8 +136,7 @@ private:
             if (token.ends_with('/'))
                 token.remove_suffix(1);
             if (isHexToken(token))
-                return new DataSourceHandler(config_, dataSources_, knownSources_, limits_, rates_,
-                                             tally_, std::string(token));
+                return new DataSourceHandler(intake_, std::string(token));
             return new FixedReply(HTTPResponse::HTTP_NOT_FOUND, "no data source at this address");
         }
         if (path.starts_with("/docs/"))
@@ -153,6 +154,7 @@ private:
     DataSourceCache knownSources_;
     PostLimits limits_;
     PostRateLimiter rates_;
+    PostIntake intake_;
     std::optional<std::string> adminToken_;
 };
 

@@ -251,56 +251,84 @@ void activate(Poco::Data::Session& session, const DataSource& source,
 
 DataSourceStore::DataSourceStore(Database& database) : database_(database) {}
 
+void DataSourceStore::storeIn(Poco::Data::Session& session, PostToStore& post) {
+    const DataSource& source = *post.source;
+    mapping::Contact& contact = *post.contact;
+    ReceivedContact& result = post.result;
+    result = ReceivedContact{};
+    if (!post.idempotencyKey.empty()) {
+        CachedStatement seen(session, "SELECT contact_id, ignored_keys FROM received_posts "
+                                      "WHERE data_source_id = ? AND idempotency_key = ?");
+        seen.bind(1, source.id).bind(2, post.idempotencyKey);
+        if (seen.step()) {
+            result.contactId = seen.integer(0);
+            result.duplicate = true;
+            result.ignoredKeys = splitKeys(seen.text(1));
+            return;
+        }
+    }
+    contact.id = 0;
+    contact.accountId = source.accountId;
+    result.contactId = ContactStore::insert(session, contact);
+    result.ignoredKeys = *post.ignoredKeys;
+    if (const ReceivedExtras* extras = post.extras) {
+        if (extras->plan)
+            ContactExtrasStore::savePlan(session, result.contactId, *extras->plan);
+        ContactExtrasStore::saveBudgetValues(session, result.contactId, extras->budget);
+        if (extras->copyDocs)
+            DocumentCopies::queueCopies(session, result.contactId, *extras->copyDocs,
+                                        SystemClock().nowMs());
+    }
+    if (!post.idempotencyKey.empty()) {
+        CachedStatement insert(session,
+                               "INSERT INTO received_posts (data_source_id, idempotency_key, "
+                               "contact_id, ignored_keys, received_at) VALUES (?, ?, ?, ?, ?)");
+        insert.bind(1, source.id)
+            .bind(2, post.idempotencyKey)
+            .bind(3, result.contactId)
+            .bind(4, joinKeys(*post.ignoredKeys))
+            .bind(5, nowText())
+            .run();
+    }
+    activate(session, source, contact, Hops::parse(post.hops), result);
+}
+
+void DataSourceStore::afterCommit(const PostToStore& post) {
+    if (!post.result.notPostedOn.empty())
+        logWarning("data source " + std::to_string(post.source->id) + " contact " +
+                   std::to_string(post.result.contactId) +
+                   " not posted on: " + post.result.notPostedOn);
+}
+
 ReceivedContact DataSourceStore::receive(const DataSource& source, mapping::Contact& contact,
                                          const std::vector<std::string>& ignoredKeys,
                                          const std::string& idempotencyKey,
                                          const ReceivedExtras* extras, const std::string& hops) {
-    ReceivedContact result;
-    auto job = [&](Poco::Data::Session& session) {
-        result = ReceivedContact{};
-        if (!idempotencyKey.empty()) {
-            CachedStatement seen(session, "SELECT contact_id, ignored_keys FROM received_posts "
-                                          "WHERE data_source_id = ? AND idempotency_key = ?");
-            seen.bind(1, source.id).bind(2, idempotencyKey);
-            if (seen.step()) {
-                result.contactId = seen.integer(0);
-                result.duplicate = true;
-                result.ignoredKeys = splitKeys(seen.text(1));
-                return;
-            }
-        }
-        contact.id = 0;
-        contact.accountId = source.accountId;
-        result.contactId = ContactStore::insert(session, contact);
-        result.ignoredKeys = ignoredKeys;
-        if (extras) {
-            if (extras->plan)
-                ContactExtrasStore::savePlan(session, result.contactId, *extras->plan);
-            ContactExtrasStore::saveBudgetValues(session, result.contactId, extras->budget);
-            if (extras->copyDocs)
-                DocumentCopies::queueCopies(session, result.contactId, *extras->copyDocs,
-                                            SystemClock().nowMs());
-        }
-        if (!idempotencyKey.empty()) {
-            CachedStatement insert(session,
-                                   "INSERT INTO received_posts (data_source_id, idempotency_key, "
-                                   "contact_id, ignored_keys, received_at) VALUES (?, ?, ?, ?, ?)");
-            insert.bind(1, source.id)
-                .bind(2, idempotencyKey)
-                .bind(3, result.contactId)
-                .bind(4, joinKeys(ignoredKeys))
-                .bind(5, nowText())
-                .run();
-        }
-        activate(session, source, contact, Hops::parse(hops), result);
-    };
-    database_.write(job); // shares its transaction with concurrent posts (group commit)
-    if (result.deliveriesQueued)
+    PostToStore post{&source, &contact, &ignoredKeys, idempotencyKey, extras, hops, {}, {}};
+    // Shares its transaction with concurrent posts (group commit).
+    database_.write([&](Poco::Data::Session& session) { storeIn(session, post); });
+    if (post.result.deliveriesQueued)
         OutboxSignal::notify();
-    if (!result.notPostedOn.empty())
-        logWarning("data source " + std::to_string(source.id) + " contact " +
-                   std::to_string(result.contactId) + " not posted on: " + result.notPostedOn);
-    return result;
+    afterCommit(post);
+    return post.result;
+}
+
+void DataSourceStore::receiveAll(std::vector<PostToStore>& posts) {
+    std::vector<std::function<void(Poco::Data::Session&)>> works;
+    works.reserve(posts.size());
+    for (PostToStore& post : posts)
+        works.emplace_back([this, &post](Poco::Data::Session& session) { storeIn(session, post); });
+    std::vector<std::exception_ptr> errors = database_.writeAll(works);
+    bool queued = false;
+    for (std::size_t i = 0; i < posts.size(); ++i) {
+        posts[i].error = errors[i];
+        if (errors[i])
+            continue;
+        queued = queued || posts[i].result.deliveriesQueued > 0;
+        afterCommit(posts[i]);
+    }
+    if (queued)
+        OutboxSignal::notify();
 }
 
 } // namespace dpp::bridge

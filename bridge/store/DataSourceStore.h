@@ -5,6 +5,7 @@
 #include "bridge/store/Database.h"
 #include "mapping/Contact.h"
 
+#include <exception>
 #include <map>
 #include <memory>
 #include <optional>
@@ -62,7 +63,26 @@ public:
                             const std::string& idempotencyKey,
                             const ReceivedExtras* extras = nullptr, const std::string& hops = "");
 
+    // One post for receiveAll(): what receive() takes (pointers the caller keeps alive), and
+    // what came of it.
+    struct PostToStore {
+        const DataSource* source = nullptr;
+        mapping::Contact* contact = nullptr;
+        const std::vector<std::string>* ignoredKeys = nullptr;
+        std::string idempotencyKey;
+        const ReceivedExtras* extras = nullptr;
+        std::string hops;
+        ReceivedContact result;   // when stored
+        std::exception_ptr error; // when not: that post alone was rolled back
+    };
+    // Stores each post as receive() would, in as few transactions as the group commit allows
+    // (Database::writeAll), and returns once all are committed; a post that fails is rolled
+    // back alone and carries its error.
+    void receiveAll(std::vector<PostToStore>& posts);
+
 private:
+    static void storeIn(Poco::Data::Session& session, PostToStore& post);
+    static void afterCommit(const PostToStore& post);
     Database& database_;
 };
 

@@ -124,16 +124,44 @@ Database::Lease::~Lease() {
 }
 
 void Database::write(const std::function<void(Poco::Data::Session&)>& work) {
-    // Writers of this process queue here rather than in SQLite's busy handler, which sleeps
-    // and retries; whoever finds no transaction running runs the next one for everybody
-    // waiting.
     auto mine = std::make_shared<PendingWrite>();
     mine->work = &work;
+    mine->writer = std::make_shared<Writer>();
+    writeTogether({mine});
+    if (mine->error)
+        std::rethrow_exception(mine->error);
+}
+
+std::vector<std::exception_ptr>
+Database::writeAll(const std::vector<std::function<void(Poco::Data::Session&)>>& works) {
+    auto writer = std::make_shared<Writer>();
+    std::vector<PendingWritePtr> mine;
+    mine.reserve(works.size());
+    for (const auto& work : works) {
+        mine.push_back(std::make_shared<PendingWrite>());
+        mine.back()->work = &work;
+        mine.back()->writer = writer;
+    }
+    if (!mine.empty())
+        writeTogether(mine);
+    std::vector<std::exception_ptr> errors;
+    errors.reserve(mine.size());
+    for (const PendingWritePtr& pending : mine)
+        errors.push_back(pending->error);
+    return errors;
+}
+
+void Database::writeTogether(const std::vector<PendingWritePtr>& mine) {
+    // Writers of this process queue here rather than in SQLite's busy handler, which sleeps
+    // and retries; whoever finds no transaction running runs the next one for everybody
+    // waiting. Transactions take waiting writes in order, so the last of mine is done last.
+    const PendingWritePtr& last = mine.back();
+    Writer& me = *last->writer;
     std::unique_lock lock(writersMutex_);
-    waitingWrites_.push_back(mine);
-    while (!mine->done) {
+    waitingWrites_.insert(waitingWrites_.end(), mine.begin(), mine.end());
+    while (!last->done) {
         if (transactionRunning_) {
-            mine->wake.wait(lock, [&] { return mine->done || !transactionRunning_; });
+            me.wake.wait(lock, [&] { return last->done || !transactionRunning_; });
             continue;
         }
         transactionRunning_ = true;
@@ -148,24 +176,26 @@ void Database::write(const std::function<void(Poco::Data::Session&)>& work) {
         transactionRunning_ = false;
         for (const PendingWritePtr& pending : batch)
             pending->done = true;
-        PendingWritePtr nextLeader = waitingWrites_.empty() ? nullptr : waitingWrites_.front();
-        bool finished = mine->done;
+        std::shared_ptr<Writer> nextLeader =
+            waitingWrites_.empty() ? nullptr : waitingWrites_.front()->writer;
+        bool finished = last->done;
         // Woken after the lock is released, so that each wakes to a free mutex rather than
         // to wait for it again (two context switches per writer instead of one).
+        // batch keeps every writer alive until notified, though each may return once the
+        // lock is released. A writer with several writes in the batch is woken once.
         lock.unlock();
+        const Writer* notified = &me;
         for (const PendingWritePtr& pending : batch)
-            if (pending != mine)
-                pending->wake.notify_one();
-        if (nextLeader)
+            if (pending->writer.get() != notified && pending->writer.get() != &me) {
+                notified = pending->writer.get();
+                pending->writer->wake.notify_one();
+            }
+        if (nextLeader && nextLeader.get() != &me)
             nextLeader->wake.notify_one(); // it runs the next transaction
         if (finished)
             break;
-        lock.lock(); // more than kMostWritesTogether were waiting, this one among the rest
+        lock.lock(); // more than kMostWritesTogether were waiting, some of mine among the rest
     }
-    if (lock.owns_lock())
-        lock.unlock();
-    if (mine->error)
-        std::rethrow_exception(mine->error);
 }
 
 void Database::runTogether(const std::vector<PendingWritePtr>& batch) {

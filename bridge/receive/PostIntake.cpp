@@ -1,0 +1,236 @@
+#include "bridge/receive/PostIntake.h"
+
+#include "bridge/Log.h"
+#include "mapping/Encoding.h"
+#include "mapping/ReceiveKeyMap.h"
+
+#include <Poco/Net/MediaType.h>
+
+using Poco::Net::HTTPResponse;
+
+namespace dpp::bridge {
+
+namespace {
+
+std::string tokenForLog(std::string_view token) {
+    return std::string(token.substr(0, 6)) + "…";
+}
+
+std::string postedOn(const ReceivedContact& received) {
+    if (received.postedOnBy)
+        return ", \"posted_on\": {\"delivery\": " + std::to_string(*received.postedOnBy) + "}";
+    if (received.notPostedOn.empty())
+        return "";
+    std::string text = ", \"not_posted_on\": ";
+    mapping::appendJsonString(received.notPostedOn, text);
+    return text;
+}
+
+std::string jsonKeyList(const std::vector<std::string>& keys) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (i)
+            out += ", ";
+        mapping::appendJsonString(keys[i], out);
+    }
+    return out + "]";
+}
+
+std::string mediaTypeOf(std::string_view contentType) {
+    if (contentType.empty())
+        return "";
+    Poco::Net::MediaType type{std::string(contentType)};
+    return type.getType() + "/" + type.getSubType();
+}
+
+} // namespace
+
+std::string errorJson(const std::string& message) {
+    std::string json = "{\"status\": \"Error\", \"error\": ";
+    mapping::appendJsonString(message, json);
+    json += "}\n";
+    return json;
+}
+
+void PostIntake::refuse(Post& post, HTTPResponse::HTTPStatus status, const std::string& message,
+                        bool log, bool close) {
+    tally_.refused();
+    post.reply = PostReply{status, errorJson(message), close, false, false};
+    if (log && post.known)
+        logWarning("post to data source " + std::to_string(post.known->source.id) +
+                   " refused: " + message);
+}
+
+void PostIntake::admit(Post& post, std::string_view token, std::string_view method,
+                       std::int64_t nowMs) {
+    if (method != "GET" && method != "POST") {
+        post.reply = PostReply{HTTPResponse::HTTP_METHOD_NOT_ALLOWED,
+                               errorJson("a data source takes GET query strings and POST "
+                                         "bodies, not " +
+                                         std::string(method)),
+                               false, false, true};
+        return;
+    }
+    post.token = token;
+    post.known = sources_.find(post.token, nowMs);
+    if (!post.known) {
+        post.reply = PostReply{HTTPResponse::HTTP_NOT_FOUND,
+                               errorJson("no data source at this address"), false, false, false};
+        return;
+    }
+    std::int64_t source = post.known->source.id;
+    PostRateLimiter::Admission admission = rates_.admit(source, nowMs);
+    if (admission.admitted)
+        return;
+    // The body stays unread on a connection thread: the connection closes after this answer.
+    refuse(post, HTTPResponse::HTTP_TOO_MANY_REQUESTS,
+           "this data source takes at most " + std::to_string(rates_.rate()) +
+               " posts per second (server.posts_per_second); try again in a second",
+           false, true);
+    post.reply->retryAfter = true;
+    if (admission.refusedToReport > 0)
+        logWarning("data source " + std::to_string(source) + " refused " +
+                   std::to_string(admission.refusedToReport) +
+                   " post(s) beyond server.posts_per_second (" + std::to_string(rates_.rate()) +
+                   ")");
+}
+
+void PostIntake::checkAnnouncedLength(Post& post, std::uint64_t contentLength) {
+    if (contentLength > limits_.maxBodyBytes)
+        refuse(post, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE,
+               "the body is " + std::to_string(contentLength) +
+                   " bytes; this data source takes at most " + std::to_string(limits_.maxBodyBytes),
+               true, true);
+}
+
+void PostIntake::prepare(Post& post, std::string_view method, std::string_view uri,
+                         std::string_view contentType, std::string_view body,
+                         std::string idempotencyKey, std::string hops) {
+    mapping::KeyValues posted;
+    try {
+        auto question = uri.find('?');
+        if (question != std::string_view::npos)
+            posted = mapping::decodeForm(uri.substr(question + 1));
+        if (method == "POST") {
+            std::string mediaType = mediaTypeOf(contentType);
+            mapping::KeyValues fromBody;
+            if (mediaType == "application/x-www-form-urlencoded" ||
+                (mediaType.empty() && !body.empty() && body.front() != '{'))
+                fromBody = mapping::decodeForm(body);
+            else if (mediaType == "application/json" || (mediaType.empty() && !body.empty()))
+                fromBody = mapping::decodeJsonObject(body, limits_.maxJsonDepth);
+            else if (!body.empty()) {
+                refuse(post, HTTPResponse::HTTP_UNSUPPORTEDMEDIATYPE,
+                       "Content-Type '" + std::string(contentType) +
+                           "' is not taken; post application/x-www-form-urlencoded or "
+                           "application/json",
+                       false);
+                return;
+            }
+            posted.insert(posted.end(), std::make_move_iterator(fromBody.begin()),
+                          std::make_move_iterator(fromBody.end()));
+        }
+    } catch (const mapping::DecodeError& error) {
+        refuse(post, HTTPResponse::HTTP_BAD_REQUEST, std::string("malformed post: ") + error.what(),
+               false);
+        logWarning("post to data source " + std::to_string(post.known->source.id) +
+                   " refused: " + error.what());
+        return;
+    }
+    if (posted.empty()) {
+        refuse(post, HTTPResponse::HTTP_BAD_REQUEST, "the post carries no key/value pairs", false);
+        return;
+    }
+    if (auto broken = postLimitBroken(posted, limits_)) {
+        refuse(post, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, *broken, true);
+        return;
+    }
+    if (idempotencyKey.size() > 200 || !mapping::isValidUtf8(idempotencyKey)) {
+        refuse(post, HTTPResponse::HTTP_BAD_REQUEST,
+               "the Idempotency-Key header must be valid UTF-8 of at most 200 bytes", false);
+        return;
+    }
+    mapping::ReceiveKeyMap::Result mapped = post.known->keyMap.apply(posted);
+    post.contact = std::move(mapped.contact);
+    post.extras = interpretUnmappedKeys(mapped.unmapped, post.known->catalog, config_);
+    post.idempotencyKey = std::move(idempotencyKey);
+    if (hops.size() > 1000)
+        hops.clear(); // not a chain dppbridge would send; treated as none
+    post.hops = std::move(hops);
+}
+
+void PostIntake::storeAll(const std::vector<Post*>& posts) {
+    std::vector<DataSourceStore::PostToStore> toStore;
+    std::vector<Post*> stored;
+    for (Post* post : posts) {
+        if (post->reply)
+            continue;
+        DataSourceStore::PostToStore entry;
+        entry.source = &post->known->source;
+        entry.contact = &post->contact;
+        entry.ignoredKeys = &post->extras.ignoredKeys;
+        entry.idempotencyKey = post->idempotencyKey;
+        entry.extras = &post->extras;
+        entry.hops = post->hops;
+        toStore.push_back(std::move(entry));
+        stored.push_back(post);
+    }
+    if (toStore.empty())
+        return;
+    store_.receiveAll(toStore);
+    for (std::size_t i = 0; i < stored.size(); ++i) {
+        Post& post = *stored[i];
+        if (toStore[i].error) {
+            std::string why;
+            try {
+                std::rethrow_exception(toStore[i].error);
+            } catch (const std::exception& error) {
+                why = error.what();
+            } catch (...) {
+                why = "an unknown error";
+            }
+            logError("data source " + std::to_string(post.known->source.id) +
+                     ": a contact could not be stored: " + why);
+            tally_.refused();
+            post.reply = PostReply{HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
+                                   errorJson("the contact could not be stored; nothing was kept "
+                                             "(the server's log says why)"),
+                                   true, false, false};
+            continue;
+        }
+        post.received = std::move(toStore[i].result);
+        answer(post);
+    }
+}
+
+void PostIntake::answer(Post& post) {
+    const ReceivedContact& received = post.received;
+    std::int64_t source = post.known->source.id;
+    std::string problems = "[";
+    for (std::size_t i = 0; i < post.extras.problems.size(); ++i) {
+        problems += i ? ", " : "";
+        mapping::appendJsonString(post.extras.problems[i], problems);
+        logWarning("data source " + std::to_string(source) + " contact " +
+                   std::to_string(received.contactId) + ": " + post.extras.problems[i]);
+    }
+    problems += "]";
+    std::string json =
+        "{\"status\": \"Success\", \"contact_id\": " + std::to_string(received.contactId) +
+        ", \"duplicate\": " + (received.duplicate ? "true" : "false") +
+        ", \"ignored_keys\": " + jsonKeyList(received.ignoredKeys) +
+        ", \"problems\": " + (received.duplicate ? "[]" : problems) + postedOn(received) + "}\n";
+    post.reply = PostReply{HTTPResponse::HTTP_OK, std::move(json), false, false, false};
+    if (received.duplicate)
+        tally_.repeated();
+    else
+        tally_.stored();
+    if (logEnabled(LogLevel::Debug))
+        logDebug("data source " + std::to_string(source) + " (" + tokenForLog(post.token) + ") " +
+                 (received.duplicate ? "repeated post for contact " : "stored contact ") +
+                 std::to_string(received.contactId) +
+                 (received.ignoredKeys.empty()
+                      ? std::string()
+                      : ", ignored keys: " + jsonKeyList(received.ignoredKeys)));
+}
+
+} // namespace dpp::bridge
