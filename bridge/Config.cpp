@@ -152,6 +152,7 @@ const std::vector<std::string>& Config::knownKeys() {
         "server.listen",
         "server.threads",
         "server.max_queued",
+        "server.receive_loops",
         "server.max_body_bytes",
         "server.max_keys",
         "server.max_key_bytes",
@@ -233,7 +234,14 @@ Config Config::load(const std::string& path) {
             config.serverThreads = parseCount(value, where, 1);
         else if (key == "server.max_queued")
             config.serverMaxQueued = parseCount(value, where, 1);
-        else if (key == "server.max_body_bytes")
+        else if (key == "server.receive_loops") {
+            config.receiveLoops = parseCount(value, where, 0);
+            if (config.receiveLoops > 64)
+                throw ConfigError(where +
+                                  " must be at most 64 (the machine's cores are "
+                                  "enough), not '" +
+                                  value + "'");
+        } else if (key == "server.max_body_bytes")
             config.maxBodyBytes = parseCount(value, where, 1);
         else if (key == "server.max_keys")
             config.maxKeys = parseCount(value, where, 1);

@@ -30,6 +30,9 @@ struct Config {
     std::string listen = "127.0.0.1:8080";
     std::size_t serverThreads = 16;
     std::size_t serverMaxQueued = 512;
+    // Threads serving posts to data sources on many connections each (bridge/http/ReceiveLoop.h);
+    // 0: every connection has a thread of server.threads.
+    std::size_t receiveLoops = 1;
     std::size_t maxBodyBytes = 1024 * 1024;
     // Bounds on what one post may hold and on how connections may behave (issue 7, "Limits").
     std::size_t maxKeys = 1000;             // key/value pairs in one post

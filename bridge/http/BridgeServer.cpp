@@ -7,6 +7,7 @@
 #include "bridge/http/AdminToken.h"
 #include "bridge/http/ConnectionWatchdog.h"
 #include "bridge/http/HttpReplies.h"
+#include "bridge/http/ReceiveLoop.h"
 #include "bridge/receive/DataSourceHandler.h"
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -15,7 +16,9 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/TCPServerDispatcher.h>
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 using Poco::Net::HTTPResponse;
@@ -122,6 +125,8 @@ public:
         return new WatchedHandler(route(request));
     }
 
+    PostIntake& intake() { return intake_; }
+
     // What HTTPServer::stopAll(false) does: a kept-alive connection ends after its request.
     void endKeptAliveConnections() { serverStopped(this, false); }
 
@@ -200,22 +205,59 @@ BridgeServer::BridgeServer(const Config& config, Database& database, const std::
     params->setKeepAliveTimeout(span(config.idleTimeout));
     params->setTimeout(span(config.readTimeout));
     router_ = new Router(config, database, tally_);
-    server_ = std::make_unique<Poco::Net::TCPServer>(
-        new WatchedConnectionFactory(params, router_, *watchdog_), *pool_, socket, params);
-    watchdog_->setQueueProbe([server = server_.get()] { return server->queuedConnections(); });
+    Poco::Net::TCPServerConnectionFactory::Ptr connections =
+        new WatchedConnectionFactory(params, router_, *watchdog_);
+    if (config.receiveLoops == 0) {
+        server_ = std::make_unique<Poco::Net::TCPServer>(connections, *pool_, socket, params);
+        watchdog_->setQueueProbe([server = server_.get()] { return server->queuedConnections(); });
+        return;
+    }
+    // The loops hold many connections each: a process's usual 1,024 files would not do.
+    rlimit files{};
+    if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = std::min<rlim_t>(files.rlim_max, 65536);
+        ::setrlimit(RLIMIT_NOFILE, &files);
+    }
+    socket_.setBlocking(false); // the first loop accepts until the queue is empty
+    dispatcher_ = new Poco::Net::TCPServerDispatcher(connections, *pool_, params);
+    auto handOver = [dispatcher = dispatcher_](const Poco::Net::StreamSocket& handed) {
+        dispatcher->enqueue(handed);
+    };
+    std::size_t perLoop = std::max<std::size_t>(
+        1, (config.serverMaxQueued + config.receiveLoops - 1) / config.receiveLoops);
+    PostIntake& intake = static_cast<Router&>(*router_).intake();
+    std::vector<ReceiveLoop*> loops;
+    for (std::size_t i = 0; i < config.receiveLoops; ++i) {
+        loops_.push_back(std::make_unique<ReceiveLoop>(
+            i == 0 ? socket_.impl()->sockfd() : -1, intake, handOver, config.idleTimeout, perLoop));
+        loops.push_back(loops_.back().get());
+    }
+    loops_.front()->setSiblings(loops);
+    watchdog_->setQueueProbe(
+        [dispatcher = dispatcher_] { return dispatcher->queuedConnections(); });
 }
 
 BridgeServer::~BridgeServer() {
     stop();
+    loops_.clear();
+    if (dispatcher_)
+        dispatcher_->release();
 }
 
 int BridgeServer::queuedConnections() const {
-    return server_->queuedConnections();
+    return server_ ? server_->queuedConnections() : dispatcher_->queuedConnections();
+}
+
+int BridgeServer::refusedConnections() const {
+    return server_ ? server_->refusedConnections() : dispatcher_->refusedConnections();
 }
 
 void BridgeServer::start() {
     watchdog_->start();
-    server_->start();
+    if (server_)
+        server_->start();
+    for (auto& loop : loops_)
+        loop->start();
     watcher_ = std::thread([this] { watchRefusals(); });
 }
 
@@ -234,7 +276,7 @@ void BridgeServer::watchRefusals() {
                         std::to_string(counts.refused) + " refused" +
                         (stopped_ ? " since the last report" : " in the last minute"));
         }
-        int refused = server_->refusedConnections();
+        int refused = refusedConnections();
         if (refused > reported) {
             logWarning(std::to_string(refused - reported) +
                        " connection(s) refused: all server threads busy and the queue full "
@@ -255,12 +297,16 @@ void BridgeServer::stop() {
     stopping_.notify_all();
     if (watcher_.joinable())
         watcher_.join();
+    for (auto& loop : loops_)
+        loop->stop(); // no connection is accepted or handed over after this
     if (server_) {
         // POCO's acceptor polls every 250 ms; shutting the listening socket wakes it now.
         ::shutdown(socket_.impl()->sockfd(), SHUT_RDWR);
         server_->stop();
-        static_cast<Router&>(*router_).endKeptAliveConnections();
     }
+    if (dispatcher_)
+        dispatcher_->stop();
+    static_cast<Router&>(*router_).endKeptAliveConnections();
     if (pool_)
         pool_->joinAll();
     watchdog_->stop();

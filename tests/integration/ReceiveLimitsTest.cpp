@@ -320,18 +320,15 @@ BOOST_FIXTURE_TEST_CASE(a_busy_kept_alive_connection_closes_after_its_answer_whi
     start();
     Poco::Net::HTTPClientSession busy("127.0.0.1", server->port());
     BOOST_TEST(askHealth(busy).second); // nobody waits: kept alive
-    // A second client connects and waits for the only thread.
+    // A second client connects and waits for the only thread (posts to data sources would
+    // be served by a receive loop; /health goes to a thread).
     Poco::Net::StreamSocket waiting = connect();
-    std::string request = "POST " + source.postingPath() +
-                          " HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                          "application/x-www-form-urlencoded\r\nContent-Length: 11\r\n\r\n"
-                          "firstname=W";
+    std::string request = "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
     waiting.sendBytes(request.data(), static_cast<int>(request.size()));
     BOOST_REQUIRE(dpp::testing::eventually([&] { return server->queuedConnections() == 1; }, 5s));
     BOOST_TEST(!askHealth(busy).second); // answered with Connection: close
     std::string answer = readUntilClosed(waiting);
     BOOST_TEST(contains(answer, "HTTP/1.1 200"), answer);
-    BOOST_TEST(stored() == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
