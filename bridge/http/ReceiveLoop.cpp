@@ -24,6 +24,8 @@
 
 namespace dpp::bridge {
 
+using namespace std::chrono_literals;
+
 namespace {
 
 constexpr std::uint64_t kListenerTag = ~std::uint64_t{0};
@@ -103,6 +105,7 @@ struct ReceiveLoop::Connection {
     bool blocked = false;             // the last write could not finish: waiting for EPOLLOUT
     bool closeWhenWritten = false;    // after the answers owed
     bool handOverWhenWritten = false; // after the answers owed
+    bool inBatch = false;             // a request of it waits in this round's batch
     Clock::time_point lastActivity;
     std::optional<Clock::time_point> partialSince; // part of a request waits for the rest
 };
@@ -168,66 +171,32 @@ void ReceiveLoop::adopt(Poco::Net::StreamSocket socket) {
 }
 
 void ReceiveLoop::run() {
-    std::vector<epoll_event> events(256);
     std::vector<Request> batch;
-    std::vector<int> readable;
     Clock::time_point nextSweep = Clock::now() + kSweepEvery;
+    std::size_t expectedBack = 0; // answered last round on connections kept alive
     while (!stopping_) {
-        int timeout = 0;
+        std::chrono::nanoseconds timeout{0};
         if (readAgain_.empty()) {
-            auto untilSweep =
-                std::chrono::duration_cast<std::chrono::milliseconds>(nextSweep - Clock::now());
-            timeout = static_cast<int>(std::clamp<std::int64_t>(untilSweep.count() + 1, 0, 1000));
+            timeout =
+                std::clamp<std::chrono::nanoseconds>(nextSweep - Clock::now() + 1ms, 0ms, 1000ms);
             if (!waitingForRest_.empty())
-                timeout = std::min(timeout, 10);
+                timeout = std::min<std::chrono::nanoseconds>(timeout, 10ms);
         }
-        int count = ::epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), timeout);
-        if (count < 0 && errno != EINTR) {
-            logError(std::string("receive loop: epoll_wait failed: ") + std::strerror(errno));
-            break;
-        }
-        Clock::time_point now = Clock::now();
-        readable.swap(readAgain_);
-        readAgain_.clear();
-        for (int i = 0; i < count; ++i) {
-            std::uint64_t tag = events[i].data.u64;
-            if (tag == kWakeTag) {
-                std::uint64_t value;
-                [[maybe_unused]] auto got = ::read(wake_, &value, sizeof(value));
-                takeAdopted(now);
-                continue;
-            }
-            if (tag == kListenerTag) {
-                acceptAll(now);
-                continue;
-            }
-            int socket = static_cast<int>(tag);
-            auto found = connections_.find(socket);
-            if (found == connections_.end())
-                continue;
-            if ((events[i].events & EPOLLOUT) && found->second->blocked) {
-                flush(*found->second);
-                if (!connections_.count(socket))
-                    continue;
-            }
-            if (events[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-                readable.push_back(socket);
-        }
-        std::sort(readable.begin(), readable.end());
-        readable.erase(std::unique(readable.begin(), readable.end()), readable.end());
         batch.clear();
-        for (int socket : readable) {
-            auto found = connections_.find(socket);
-            if (found == connections_.end())
-                continue;
-            Connection& connection = *found->second;
-            if (connection.blocked || connection.closeWhenWritten || connection.handOverWhenWritten)
-                continue; // read again once its answers are written (flush)
-            readRequests(connection, batch, now);
+        if (!collect(timeout, batch))
+            break;
+        // Group commit: the connections answered last round are about to post again; waiting
+        // a little for them puts their posts in this round's transaction rather than in a
+        // second synced commit (bench/NOTES.md, "Session 6").
+        Clock::time_point lingerUntil = Clock::now() + kLinger;
+        while (!batch.empty() && batch.size() < expectedBack && !stopping_) {
+            auto left = lingerUntil - Clock::now();
+            if (left <= 0ns || !collect(left, batch))
+                break;
         }
-        readable.clear();
         if (!batch.empty())
-            answer(batch);
+            expectedBack = answer(batch);
+        Clock::time_point now = Clock::now();
         if (!waitingForRest_.empty())
             handOverSlowSenders(now);
         if (now >= nextSweep) {
@@ -242,6 +211,68 @@ void ReceiveLoop::run() {
         close(socket);
     std::lock_guard lock(adoptedMutex_);
     adopted_.clear();
+}
+
+bool ReceiveLoop::collect(std::chrono::nanoseconds timeout, std::vector<Request>& batch) {
+    epoll_event events[256];
+    timespec wait{static_cast<time_t>(timeout.count() / 1000000000),
+                  static_cast<long>(timeout.count() % 1000000000)};
+    int count = -1;
+    errno = ENOSYS;
+    if (havePwait2_)
+        count = ::epoll_pwait2(epoll_, events, 256, &wait, nullptr);
+    if (count < 0 && errno == ENOSYS) { // a kernel before 5.11: milliseconds, rounded up
+        havePwait2_ = false;
+        auto ms = std::chrono::ceil<std::chrono::milliseconds>(timeout).count();
+        count = ::epoll_wait(epoll_, events, 256, static_cast<int>(ms));
+    }
+    if (count < 0 && errno != EINTR) {
+        logError(std::string("receive loop: epoll_pwait2 failed: ") + std::strerror(errno));
+        return false;
+    }
+    Clock::time_point now = Clock::now();
+    std::vector<int> readable;
+    readable.swap(readAgain_);
+    for (int i = 0; i < count; ++i) {
+        std::uint64_t tag = events[i].data.u64;
+        if (tag == kWakeTag) {
+            std::uint64_t value;
+            [[maybe_unused]] auto got = ::read(wake_, &value, sizeof(value));
+            takeAdopted(now);
+            continue;
+        }
+        if (tag == kListenerTag) {
+            acceptAll(now);
+            continue;
+        }
+        int socket = static_cast<int>(tag);
+        auto found = connections_.find(socket);
+        if (found == connections_.end())
+            continue;
+        if ((events[i].events & EPOLLOUT) && found->second->blocked) {
+            flush(*found->second);
+            if (!connections_.count(socket))
+                continue;
+        }
+        if (events[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+            readable.push_back(socket);
+    }
+    std::sort(readable.begin(), readable.end());
+    readable.erase(std::unique(readable.begin(), readable.end()), readable.end());
+    for (int socket : readable) {
+        auto found = connections_.find(socket);
+        if (found == connections_.end())
+            continue;
+        Connection& connection = *found->second;
+        if (connection.inBatch) {
+            readAgain_.push_back(socket); // one request per connection and round
+            continue;
+        }
+        if (connection.blocked || connection.closeWhenWritten || connection.handOverWhenWritten)
+            continue; // read again once its answers are written (flush)
+        readRequests(connection, batch, now);
+    }
+    return true;
 }
 
 void ReceiveLoop::acceptAll(Clock::time_point now) {
@@ -365,10 +396,11 @@ void ReceiveLoop::readRequests(Connection& connection, std::vector<Request>& bat
         connection.closeWhenWritten = true;
     else if (size > total)
         readAgain_.push_back(socket); // a pipelined request behind it: read in the next round
+    connection.inBatch = true;
     batch.push_back(std::move(request));
 }
 
-void ReceiveLoop::answer(std::vector<Request>& batch) {
+std::size_t ReceiveLoop::answer(std::vector<Request>& batch) {
     std::int64_t nowMs = steadyMs(Clock::now());
     std::vector<PostIntake::Post*> posts;
     posts.reserve(batch.size());
@@ -393,10 +425,15 @@ void ReceiveLoop::answer(std::vector<Request>& batch) {
         if (close)
             connection.closeWhenWritten = true;
     }
+    std::size_t keptAlive = 0;
     for (Request& request : batch)
-        if (auto found = connections_.find(request.socket); found != connections_.end())
+        if (auto found = connections_.find(request.socket); found != connections_.end()) {
+            found->second->inBatch = false;
+            keptAlive += found->second->closeWhenWritten ? 0 : 1;
             if (!found->second->output.empty() && !found->second->blocked)
                 flush(*found->second);
+        }
+    return keptAlive;
 }
 
 void ReceiveLoop::flush(Connection& connection) {

@@ -54,6 +54,9 @@ public:
 
     static constexpr std::size_t kMostRequestBytes = 64 * 1024; // head and body
     static constexpr std::chrono::milliseconds kWaitForRest{50};
+    // How long a round waits for the connections it answered last to post again (all of
+    // them, or until this passes), so that their posts share one synced commit.
+    static constexpr std::chrono::microseconds kLinger{300};
 
 private:
     using Clock = std::chrono::steady_clock;
@@ -65,7 +68,11 @@ private:
     void take(Poco::Net::StreamSocket socket, Clock::time_point now);
     void takeAdopted(Clock::time_point now);
     void readRequests(Connection& connection, std::vector<Request>& batch, Clock::time_point now);
-    void answer(std::vector<Request>& batch);
+    // One wait for events (at most timeout) and the requests they bring, into batch; false
+    // when the loop cannot go on.
+    bool collect(std::chrono::nanoseconds timeout, std::vector<Request>& batch);
+    // Returns how many of the answered connections stay open.
+    std::size_t answer(std::vector<Request>& batch);
     void flush(Connection& connection);
     void settle(Connection& connection); // hands over or closes what is due
     void close(int socket);
@@ -81,6 +88,7 @@ private:
     std::size_t maxConnections_;
     int epoll_ = -1;
     int wake_ = -1;               // an eventfd: stop() writes it
+    bool havePwait2_ = true;      // epoll_pwait2 (Linux 5.11): sub-millisecond waits
     bool listenerPaused_ = false; // out of file descriptors: accepting again at the next sweep
     std::atomic<bool> stopping_{false};
     std::atomic<std::size_t> held_{0};

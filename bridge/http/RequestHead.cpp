@@ -50,6 +50,15 @@ std::string_view trimmed(std::string_view text) {
     return text;
 }
 
+// A value POCO reads as it stands: no control characters but tabs (POCO trims any
+// whitespace), and no RFC 2047 encoded word ("=?charset?Q?...?=", which POCO decodes).
+bool plainValue(std::string_view value) {
+    for (char c : value)
+        if ((static_cast<unsigned char>(c) < ' ' && c != '\t') || c == '\x7f')
+            return false;
+    return value.find("=?") == std::string_view::npos;
+}
+
 // Sets field to value unless it was set already (a repeated header is Unusual).
 bool setOnce(std::string_view& field, bool& seen, std::string_view value) {
     if (seen)
@@ -80,6 +89,8 @@ RequestHead::Outcome parseRequestHead(std::string_view bytes, RequestHead& head)
     if (firstSpace == std::string_view::npos || firstSpace == 0)
         return Outcome::Unusual;
     head.method = line.substr(0, firstSpace);
+    if (head.method.size() > RequestHead::kMostMethodBytes)
+        return Outcome::Unusual;
     for (char c : head.method)
         if (c < 'A' || c > 'Z')
             return Outcome::Unusual;
@@ -114,7 +125,7 @@ RequestHead::Outcome parseRequestHead(std::string_view bytes, RequestHead& head)
             if (!isTokenCharacter(c))
                 return Outcome::Unusual;
         std::string_view value = trimmed(line.substr(colon + 1));
-        if (value.size() > RequestHead::kMostValueBytes)
+        if (value.size() > RequestHead::kMostValueBytes || !plainValue(value))
             return Outcome::Unusual;
         bool fine = true;
         if (sameName(name, "content-length")) {

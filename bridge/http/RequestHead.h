@@ -4,7 +4,8 @@
 // themselves: a request line "METHOD /target HTTP/1.1", headers of "Name: value" lines ended
 // by CRLF, a Content-Length or no body, and at most "Connection: close" or "keep-alive".
 // Anything else (chunked or expected bodies, upgrades, folded or repeated headers that
-// matter, HTTP/1.0, bare LF, heads past the bounds) is Unusual: the loop leaves the
+// matter, HTTP/1.0, bare LF, control characters or encoded words in values, heads past the
+// bounds) is Unusual: the loop leaves the
 // connection to POCO's HTTP server, which answers it as it always has. Pure and
 // allocation-free: the views point into the bytes given.
 #include <cstddef>
@@ -31,7 +32,8 @@ struct RequestHead {
 
     static constexpr std::size_t kMostHeadBytes = 16 * 1024;
     static constexpr std::size_t kMostHeaders = 100;
-    static constexpr std::size_t kMostNameBytes = 256; // POCO's bounds
+    static constexpr std::size_t kMostMethodBytes = 32; // POCO's bounds
+    static constexpr std::size_t kMostNameBytes = 256;
     static constexpr std::size_t kMostValueBytes = 8192;
 };
 
