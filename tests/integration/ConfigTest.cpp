@@ -48,7 +48,8 @@ BOOST_AUTO_TEST_CASE(the_limit_keys_are_read) {
                                        "server.idle_timeout = 5s\n"
                                        "server.read_timeout = 2500ms\n"
                                        "server.request_deadline = 1m\n"
-                                       "server.admin_token_file = admin.token\n"));
+                                       "server.admin_token_file = admin.token\n"
+                                       "server.receive_loops = 0\n"));
     BOOST_TEST(config.maxBodyBytes == 2048u);
     BOOST_TEST(config.maxKeys == 50u);
     BOOST_TEST(config.maxKeyBytes == 64u);
@@ -59,6 +60,7 @@ BOOST_AUTO_TEST_CASE(the_limit_keys_are_read) {
     BOOST_TEST(config.readTimeout.count() == 2500);
     BOOST_TEST(config.requestDeadline.count() == 60000);
     BOOST_TEST(config.adminTokenFile == dir.file("admin.token")); // beside the file
+    BOOST_TEST(config.receiveLoops == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(defaults_bound_everything) {
@@ -70,6 +72,7 @@ BOOST_AUTO_TEST_CASE(defaults_bound_everything) {
     BOOST_TEST(config.postsPerSecond == 20000u);
     BOOST_TEST(config.requestDeadline.count() == 30000);
     BOOST_TEST(config.adminTokenFile.empty());
+    BOOST_TEST(config.receiveLoops == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(mistakes_name_the_key_and_the_file) {
@@ -85,6 +88,9 @@ BOOST_AUTO_TEST_CASE(mistakes_name_the_key_and_the_file) {
     BOOST_TEST(contains(noTime, "longer than zero"), noTime);
     std::string badUnit = errorOf("server.idle_timeout = 5 minutes\n");
     BOOST_TEST(contains(badUnit, "server.idle_timeout"), badUnit);
+    std::string loops = errorOf("server.receive_loops = 65\n");
+    BOOST_TEST(contains(loops, "server.receive_loops"), loops);
+    BOOST_TEST(contains(loops, "at most 64"), loops);
     std::string lease = errorOf("delivery.lease = 10s\n");
     BOOST_TEST(contains(lease, "delivery.lease"), lease);
 }
