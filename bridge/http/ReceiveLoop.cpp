@@ -106,6 +106,7 @@ struct ReceiveLoop::Connection {
     bool closeWhenWritten = false;    // after the answers owed
     bool handOverWhenWritten = false; // after the answers owed
     bool inBatch = false;             // a request of it waits in this round's batch
+    bool peerDone = false;            // the peer shut its side: no event will follow
     Clock::time_point lastActivity;
     std::optional<Clock::time_point> partialSince; // part of a request waits for the rest
 };
@@ -254,6 +255,8 @@ bool ReceiveLoop::collect(std::chrono::nanoseconds timeout, std::vector<Request>
             if (!connections_.count(socket))
                 continue;
         }
+        if (events[i].events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+            found->second->peerDone = true;
         if (events[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
             readable.push_back(socket);
     }
@@ -430,6 +433,8 @@ std::size_t ReceiveLoop::answer(std::vector<Request>& batch) {
         if (auto found = connections_.find(request.socket); found != connections_.end()) {
             found->second->inBatch = false;
             keptAlive += found->second->closeWhenWritten ? 0 : 1;
+            if (found->second->peerDone)
+                readAgain_.push_back(request.socket); // what is left, or the end: then closed
             if (!found->second->output.empty() && !found->second->blocked)
                 flush(*found->second);
         }
@@ -524,8 +529,8 @@ void ReceiveLoop::sweep(Clock::time_point now) {
     }
     std::vector<int> idle;
     for (const auto& [socket, connection] : connections_)
-        if (connection->output.empty() && !connection->partialSince &&
-            now - connection->lastActivity >= idleTimeout_)
+        // Idle, or not reading its answers (the output waits): closed.
+        if (!connection->partialSince && now - connection->lastActivity >= idleTimeout_)
             idle.push_back(socket);
     for (int socket : idle)
         close(socket);

@@ -272,6 +272,22 @@ BOOST_AUTO_TEST_CASE(an_idle_connection_of_the_loop_is_closed_after_the_idle_tim
     BOOST_TEST(soon);
 }
 
+BOOST_AUTO_TEST_CASE(a_client_that_shuts_its_side_after_posting_gets_its_answers_and_the_end) {
+    Instance looped(1);
+    looped.start();
+    Poco::Net::StreamSocket socket = looped.connect();
+    send(socket, formPost(looped.source.postingPath(), "firstname=One") +
+                     formPost(looped.source.postingPath(), "firstname=Two"));
+    socket.shutdownSend();
+    std::string pending;
+    BOOST_TEST(contains(readAnswer(socket, pending), "\"contact_id\": 1,"));
+    BOOST_TEST(contains(readAnswer(socket, pending), "\"contact_id\": 2,"));
+    auto started = std::chrono::steady_clock::now();
+    BOOST_TEST(closedByServer(socket));
+    bool soon = std::chrono::steady_clock::now() - started < 2s; // not the 15 s idle timeout
+    BOOST_TEST(soon);
+}
+
 BOOST_AUTO_TEST_CASE(several_loops_share_the_connections) {
     Instance looped(3);
     looped.start();
