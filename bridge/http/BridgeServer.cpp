@@ -102,15 +102,6 @@ private:
     ConnectionWatchdog& watchdog_;
 };
 
-bool isHexToken(std::string_view text) {
-    if (text.size() != 40)
-        return false;
-    for (char c : text)
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-            return false;
-    return true;
-}
-
 class Router : public Poco::Net::HTTPRequestHandlerFactory {
 public:
     Router(const Config& config, Database& database, ReceiveTally& tally)
@@ -137,11 +128,8 @@ private:
         if (path == "/health")
             return new FixedReply(HTTPResponse::HTTP_OK, "");
         if (path.starts_with("/post/")) {
-            std::string_view token = path.substr(6);
-            if (token.ends_with('/'))
-                token.remove_suffix(1);
-            if (isHexToken(token))
-                return new DataSourceHandler(intake_, std::string(token));
+            if (std::optional<std::string_view> token = dataSourceToken(uri))
+                return new DataSourceHandler(intake_, std::string(*token));
             return new FixedReply(HTTPResponse::HTTP_NOT_FOUND, "no data source at this address");
         }
         if (path.starts_with("/docs/"))

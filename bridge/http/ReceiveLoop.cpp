@@ -32,29 +32,6 @@ constexpr std::uint64_t kListenerTag = ~std::uint64_t{0};
 constexpr std::uint64_t kWakeTag = ~std::uint64_t{0} - 1;
 constexpr std::chrono::seconds kSweepEvery{1};
 
-bool isHexToken(std::string_view text) {
-    if (text.size() != 40)
-        return false;
-    for (char c : text)
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-            return false;
-    return true;
-}
-
-// The token of a target /post/<token>/ (the slash optional, a query string allowed), or
-// nothing for any other target.
-std::optional<std::string_view> dataSourceToken(std::string_view target) {
-    std::string_view path = target.substr(0, target.find('?'));
-    if (!path.starts_with("/post/"))
-        return std::nullopt;
-    std::string_view token = path.substr(6);
-    if (token.ends_with('/'))
-        token.remove_suffix(1);
-    if (!isHexToken(token))
-        return std::nullopt;
-    return token;
-}
-
 // The Date header's value, formatted once a second.
 class HttpDate {
 public:
@@ -386,7 +363,8 @@ void ReceiveLoop::readRequests(Connection& connection, std::vector<Request>& bat
     request.token = *token;
     request.contentType = head.contentType;
     request.body = bytes.substr(head.headLength, static_cast<std::size_t>(head.contentLength));
-    request.idempotencyKey = head.idempotencyKey.empty() ? head.webhookId : head.idempotencyKey;
+    // As POCO's handler reads it: Idempotency-Key when present, even empty, else webhook-id.
+    request.idempotencyKey = head.hasIdempotencyKey ? head.idempotencyKey : head.webhookId;
     request.hops = head.hops;
     // The request is read now that it will be answered.
     if (::recv(socket, peeked_.data(), total, MSG_DONTWAIT) != static_cast<ssize_t>(total)) {

@@ -152,6 +152,7 @@ RequestHead::Outcome parseRequestHead(std::string_view bytes, RequestHead& head)
             fine = setOnce(head.contentType, seenType, value);
         } else if (sameName(name, "idempotency-key")) {
             fine = setOnce(head.idempotencyKey, seenKey, value);
+            head.hasIdempotencyKey = true;
         } else if (sameName(name, "webhook-id")) {
             fine = setOnce(head.webhookId, seenWebhookId, value);
         } else if (sameName(name, "x-dppbridge-hops")) {

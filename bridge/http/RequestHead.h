@@ -27,6 +27,7 @@ struct RequestHead {
     bool close = false; // Connection: close
     std::string_view contentType;
     std::string_view idempotencyKey; // Idempotency-Key
+    bool hasIdempotencyKey = false;  // present, even empty
     std::string_view webhookId;      // webhook-id (Standard Webhooks)
     std::string_view hops;           // X-Dppbridge-Hops
 

@@ -45,6 +45,21 @@ std::string mediaTypeOf(std::string_view contentType) {
 
 } // namespace
 
+std::optional<std::string_view> dataSourceToken(std::string_view target) {
+    std::string_view path = target.substr(0, target.find('?'));
+    if (!path.starts_with("/post/"))
+        return std::nullopt;
+    std::string_view token = path.substr(6);
+    if (token.ends_with('/'))
+        token.remove_suffix(1);
+    if (token.size() != 40)
+        return std::nullopt;
+    for (char c : token)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return std::nullopt;
+    return token;
+}
+
 std::string errorJson(const std::string& message) {
     std::string json = "{\"status\": \"Error\", \"error\": ";
     mapping::appendJsonString(message, json);

@@ -86,6 +86,10 @@ private:
     ReceiveTally& tally_;
 };
 
+// The token of a data source's address, /post/<token>/ (40 lower-case hex characters; the
+// last slash optional, a query string allowed), or nothing for any other target.
+std::optional<std::string_view> dataSourceToken(std::string_view target);
+
 // {"status": "Error", "error": message} and a newline.
 std::string errorJson(const std::string& message);
 

@@ -48,7 +48,8 @@ void checkAgainstPoco(std::string_view input, const RequestHead& head) {
         FUZZ_CHECK(head.contentLength == 0, "no Content-Length: " + fuzz::printable(input));
     FUZZ_CHECK(request.get("Content-Type", "") == head.contentType,
                "Content-Type: " + fuzz::printable(input));
-    FUZZ_CHECK(request.get("Idempotency-Key", "") == head.idempotencyKey,
+    FUZZ_CHECK(request.get("Idempotency-Key", "") == head.idempotencyKey &&
+                   request.has("Idempotency-Key") == head.hasIdempotencyKey,
                "Idempotency-Key: " + fuzz::printable(input));
     FUZZ_CHECK(request.get("webhook-id", "") == head.webhookId,
                "webhook-id: " + fuzz::printable(input));
