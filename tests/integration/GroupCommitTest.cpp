@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
+#include <functional>
 #include <thread>
 
 using namespace dpp::bridge;
@@ -82,6 +83,58 @@ BOOST_AUTO_TEST_CASE(a_lone_failing_write_rolls_back_and_the_next_one_proceeds) 
         session << "SELECT SUM(n) FROM items", into(stored), now;
     });
     BOOST_TEST(stored == 2);
+}
+
+// writeAll: more works than one transaction takes (256), some failing, while other threads
+// write too: each failing work is rolled back alone and reported at its position, the others
+// are all committed when writeAll returns.
+BOOST_AUTO_TEST_CASE(write_all_reports_each_failure_at_its_place_and_commits_the_rest) {
+    TempDir dir;
+    Database database(dir.storeUri());
+    database.write([](Poco::Data::Session& session) {
+        session << "CREATE TABLE items (source INTEGER, n INTEGER, PRIMARY KEY (source, n))", now;
+    });
+    std::atomic<bool> othersDone{false};
+    std::thread other([&] {
+        for (int n = 0; n < 200; ++n)
+            database.write([&](Poco::Data::Session& session) {
+                session << "INSERT INTO items VALUES (2, ?)", use(n), now;
+            });
+        othersDone = true;
+    });
+    constexpr int kWorks = 600;
+    std::vector<std::function<void(Poco::Data::Session&)>> works;
+    for (int n = 0; n < kWorks; ++n)
+        works.emplace_back([n](Poco::Data::Session& session) {
+            int number = n;
+            session << "INSERT INTO items VALUES (1, ?)", use(number), now;
+            if (n % 50 == 7)
+                throw std::runtime_error("work " + std::to_string(n) + " refused");
+        });
+    std::vector<std::exception_ptr> errors = database.writeAll(works);
+    BOOST_REQUIRE(errors.size() == static_cast<std::size_t>(kWorks));
+    int failed = 0;
+    for (int n = 0; n < kWorks; ++n) {
+        BOOST_TEST(static_cast<bool>(errors[n]) == (n % 50 == 7), "work " << n);
+        if (!errors[n])
+            continue;
+        ++failed;
+        try {
+            std::rethrow_exception(errors[n]);
+        } catch (const std::runtime_error& error) {
+            BOOST_TEST(std::string(error.what()) == "work " + std::to_string(n) + " refused");
+        }
+    }
+    int stored = 0;
+    Database reader(dir.storeUri(), 1); // another connection: what is committed
+    reader.read([&](Poco::Data::Session& session) {
+        session << "SELECT COUNT(*) FROM items WHERE source = 1", into(stored), now;
+    });
+    BOOST_TEST(stored == kWorks - failed);
+    BOOST_TEST(failed == 12);
+    other.join();
+    BOOST_TEST(othersDone.load());
+    BOOST_TEST(database.writeAll({}).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
