@@ -209,7 +209,8 @@ bool ReceiveLoop::collect(std::chrono::nanoseconds timeout, std::vector<Request>
         return false;
     }
     Clock::time_point now = Clock::now();
-    std::vector<int> readable;
+    std::vector<int>& readable = readable_; // kept between calls, as readAgain_: no allocation
+    readable.clear();
     readable.swap(readAgain_);
     for (int i = 0; i < count; ++i) {
         std::uint64_t tag = events[i].data.u64;

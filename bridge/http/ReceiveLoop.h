@@ -98,6 +98,7 @@ private:
     std::vector<int> waitingForRest_;              // connections holding part of a request
     std::unordered_map<int, std::unique_ptr<Connection>> connections_;
     std::vector<int> readAgain_; // connections with requests left to read without a new event
+    std::vector<int> readable_;  // collect()'s connections to read, swapped with readAgain_
     std::string peeked_;         // the bytes of one connection, kMostRequestBytes
     std::thread thread_;
 };

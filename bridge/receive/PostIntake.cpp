@@ -184,9 +184,9 @@ void PostIntake::storeAll(const std::vector<Post*>& posts) {
         entry.source = &post->known->source;
         entry.contact = &post->contact;
         entry.ignoredKeys = &post->extras.ignoredKeys;
-        entry.idempotencyKey = post->idempotencyKey;
+        entry.idempotencyKey = std::move(post->idempotencyKey); // not needed after storing
         entry.extras = &post->extras;
-        entry.hops = post->hops;
+        entry.hops = std::move(post->hops);
         toStore.push_back(std::move(entry));
         stored.push_back(post);
     }

@@ -304,13 +304,12 @@ ReceivedContact DataSourceStore::receive(const DataSource& source, mapping::Cont
                                          const std::vector<std::string>& ignoredKeys,
                                          const std::string& idempotencyKey,
                                          const ReceivedExtras* extras, const std::string& hops) {
-    PostToStore post{&source, &contact, &ignoredKeys, idempotencyKey, extras, hops, {}, {}};
-    // Shares its transaction with concurrent posts (group commit).
-    database_.write([&](Poco::Data::Session& session) { storeIn(session, post); });
-    if (post.result.deliveriesQueued)
-        OutboxSignal::notify();
-    afterCommit(post);
-    return post.result;
+    std::vector<PostToStore> posts{
+        PostToStore{&source, &contact, &ignoredKeys, idempotencyKey, extras, hops, {}, {}}};
+    receiveAll(posts); // shares its transaction with concurrent posts (group commit)
+    if (posts.front().error)
+        std::rethrow_exception(posts.front().error);
+    return std::move(posts.front().result);
 }
 
 void DataSourceStore::receiveAll(std::vector<PostToStore>& posts) {
