@@ -1,6 +1,7 @@
 // The outbox's bookkeeping of a mass post with the network left out: every contact of account
-// 1001 queued page by page, each page leased to the post's workers (as `masspost` does), and
-// each attempt recorded as delivered 64 at a time (as its delivery workers do), in one thread. The
+// 1001 leased page by page to the post's workers (as `masspost` does), and each delivery
+// written with its first attempt, delivered, 64 at a time (as its delivery workers do), then the
+// page closed, in one thread. The
 // store's single writer does this work whatever the number of workers, so its rate is the ceiling
 // it puts on the send figure. bench/run prepares the store (contacts and webhook) and reads the
 // OUTBOX line.
@@ -42,8 +43,8 @@ int main(int argc, char** argv) {
         Batch batch = batches.create("masspost", "", webhookId, selection, "outbox_benchmark");
         PreparedWebhook webhook(database, WebhookStore(database).require(webhookId));
 
-        // As the mass post does: each page written leased to the post's workers, who record
-        // every attempt 64 at a time under that lease (no claim).
+        // As the mass post does: each page leased to the post's workers, who write every
+        // delivery with its attempt 64 at a time, then close the page (no claim).
         DeliveryStore deliveries(database);
         const PausePolicy pause{600000, 60000};
         BatchStore::PageLease lease;
@@ -62,7 +63,7 @@ int main(int argc, char** argv) {
             auto recordStarted = std::chrono::steady_clock::now();
             for (std::size_t at = 0; at < lease.leased.size(); at += 64) {
                 std::int64_t now = clock.nowMs();
-                std::vector<std::pair<std::int64_t, AttemptResult>> results;
+                std::vector<FirstAttempt> attempts;
                 for (std::size_t i = at; i < std::min(lease.leased.size(), at + 64); ++i) {
                     AttemptResult result;
                     result.attempt.startedAt = formatTime(now);
@@ -70,11 +71,12 @@ int main(int argc, char** argv) {
                     result.attempt.statusCode = 200;
                     result.attempt.outcome = result.status = "delivered";
                     result.attempt.responseExcerpt = "Success";
-                    results.emplace_back(lease.leased[i].id, std::move(result));
+                    attempts.push_back({&lease.leased[i], std::move(result)});
                 }
-                for (bool done : deliveries.finishAll(results, lease.owner, now, pause))
-                    recorded += done ? 1 : 0;
+                for (std::int64_t id : deliveries.recordFirstAttempts(attempts, now, pause))
+                    recorded += id ? 1 : 0;
             }
+            deliveries.closePage(lease.pageId, lease.owner);
             recording += secondsSince(recordStarted);
         }
         double total = secondsSince(started);

@@ -56,7 +56,7 @@ BatchRunResult BatchRunner::run(std::int64_t batchId, const BatchRunOptions& opt
         if (batches.queueNextPage(batchId, webhook, options.pageSize, clock_.nowMs(), leasing) == 0)
             break;
         if (leasing)
-            workers.handOver(std::move(lease.leased), leasedAt);
+            workers.handOver(std::move(lease.leased), lease.pageId, leasedAt);
         workers.wake();
         if (stop(std::chrono::milliseconds(0))) {
             result.interrupted = true;

@@ -1,6 +1,7 @@
 #include "bridge/activation/BatchStore.h"
 
 #include "bridge/store/CachedStatement.h"
+#include "bridge/store/WebhookStore.h"
 
 #include <map>
 
@@ -54,6 +55,29 @@ std::optional<Batch> loadBatch(Poco::Data::Session& session, std::int64_t id) {
     if (found.empty())
         return std::nullopt;
     return found.front();
+}
+
+// Deliveries of the batch's leased pages not written yet: each page's contacts less the
+// deliveries of the batch among them (those sent and recorded, or queued for a paused
+// destination).
+std::int64_t unwrittenInPages(Poco::Data::Session& session, std::int64_t batchId) {
+    CachedStatement pages(session,
+                          "SELECT COALESCE(SUM(p.contacts - (SELECT COUNT(*) FROM deliveries d "
+                          "WHERE d.batch_id = p.batch_id AND d.contact_id BETWEEN "
+                          "p.first_contact_id AND p.last_contact_id)), 0) FROM batch_pages p "
+                          "WHERE p.batch_id = ?");
+    pages.bind(1, batchId);
+    return pages.step() ? std::max<std::int64_t>(0, pages.integer(0)) : 0;
+}
+
+std::string originOf(const Batch& batch) {
+    return batch.kind == "nightly"
+               ? "nightly job " + batch.job + " (batch " + std::to_string(batch.id) + ")"
+               : "masspost " + std::to_string(batch.id) + " by " + batch.createdBy;
+}
+
+std::string massPostKey(std::int64_t batchId, std::int64_t contactId) {
+    return "mp_" + std::to_string(batchId) + "_" + std::to_string(contactId);
 }
 
 std::int64_t countIn(Poco::Data::Session& session, const ContactSelection& selection,
@@ -208,6 +232,9 @@ BatchProgress BatchStore::progress(const Batch& batch) {
         }
         session << "SELECT already_delivered FROM batches WHERE id = ?", use(id),
             into(progress.alreadyDelivered), now;
+        std::int64_t onTheWire = unwrittenInPages(session, id);
+        progress.queuedSoFar += onTheWire;
+        progress.pending += onTheWire;
     });
     return progress;
 }
@@ -220,6 +247,8 @@ std::int64_t BatchStore::pendingCount(std::int64_t batchId) {
         count.bind(1, batchId);
         if (count.step())
             pending = count.integer(0);
+        count.reset();
+        pending += unwrittenInPages(session, batchId);
     });
     return pending;
 }
@@ -251,8 +280,10 @@ std::size_t BatchStore::queueNextPage(std::int64_t batchId, PreparedWebhook& web
                                       std::size_t pageSize, std::int64_t nowMs, PageLease* lease) {
     std::size_t queued = 0;
     database_.write([&](Poco::Data::Session& session) {
-        if (lease)
+        if (lease) {
             lease->leased.clear();
+            lease->pageId = 0;
+        }
         std::map<std::string, bool> paused; // by destination, for this page
         auto leasing = [&](const std::string& destination) {
             auto known = paused.find(destination);
@@ -276,38 +307,18 @@ std::size_t BatchStore::queueNextPage(std::int64_t batchId, PreparedWebhook& web
                 use(updatedAt), use(batchId), now;
             return;
         }
-        std::string origin =
-            batch->kind == "nightly"
-                ? "nightly job " + batch->job + " (batch " + std::to_string(batchId) + ")"
-                : "masspost " + std::to_string(batchId) + " by " + batch->createdBy;
+        std::string origin = originOf(*batch);
         auto deliveries = webhook.deliveries(session, contacts, origin, nowMs);
         std::int64_t alreadyDelivered = 0;
         for (std::size_t i = 0; i < contacts.size(); ++i) {
             NewDelivery& delivery = deliveries[i];
             delivery.batchId = batchId;
             if (batch->kind != "nightly") {
-                delivery.idempotencyKey =
-                    "mp_" + std::to_string(batchId) + "_" + std::to_string(contacts[i].id);
-                bool leased = lease && leasing(delivery.destination);
-                if (leased) {
-                    delivery.claimedBy = lease->owner;
-                    delivery.leaseMs = lease->leaseMs;
-                }
-                DeliveryRecord record = DeliveryStore::insert(session, delivery, nowMs);
-                if (leased) {
-                    ClaimedDelivery claimed;
-                    claimed.id = record.id;
-                    claimed.idempotencyKey = record.idempotencyKey;
-                    claimed.webhookId = delivery.webhookId;
-                    claimed.contactId = delivery.contactId;
-                    claimed.method = std::move(delivery.method);
-                    claimed.wireUrl = std::move(delivery.wireUrl);
-                    claimed.contentType = std::move(delivery.contentType);
-                    claimed.wireBody = std::move(delivery.wireBody);
-                    claimed.destination = std::move(delivery.destination);
-                    claimed.hops = std::move(delivery.hops);
-                    lease->leased.push_back(std::move(claimed));
-                }
+                delivery.idempotencyKey = massPostKey(batchId, contacts[i].id);
+                if (lease && leasing(delivery.destination))
+                    lease->leased.push_back(std::move(delivery));
+                else
+                    DeliveryStore::insert(session, delivery, nowMs);
                 continue;
             }
             // A nightly run posts a contact's change once, whichever run posts it: the key is
@@ -335,11 +346,78 @@ std::size_t BatchStore::queueNextPage(std::int64_t batchId, PreparedWebhook& web
             }
         }
         std::int64_t position = contacts.back().id;
+        if (lease && !lease->leased.empty()) {
+            CachedStatement page(session, "INSERT INTO batch_pages (batch_id, first_contact_id, "
+                                          "last_contact_id, contacts, lease_owner, lease_until_ms) "
+                                          "VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
+            page.bind(1, batchId)
+                .bind(2, contacts.front().id)
+                .bind(3, position)
+                .bind(4, static_cast<std::int64_t>(contacts.size()))
+                .bind(5, lease->owner)
+                .bind(6, nowMs + lease->leaseMs);
+            if (!page.step())
+                throw StoreError("store: leasing a page returned no id");
+            lease->pageId = page.integer(0);
+            page.run();
+        }
         session << "UPDATE batches SET position = ?, already_delivered = already_delivered + ?, "
                    "updated_at = ? WHERE id = ?",
             use(position), use(alreadyDelivered), use(updatedAt), use(batchId), now;
         queued = contacts.size();
     });
+    return queued;
+}
+
+std::size_t BatchStore::requeueExpiredPages(std::int64_t nowMs) {
+    std::vector<std::int64_t> batchIds;
+    database_.read([&](Poco::Data::Session& session) {
+        session << "SELECT DISTINCT batch_id FROM batch_pages WHERE lease_until_ms < ?",
+            bind(nowMs), into(batchIds), now;
+    });
+    std::size_t queued = 0;
+    for (std::int64_t batchId : batchIds) {
+        auto batch = find(batchId);
+        if (!batch)
+            continue;
+        std::optional<PreparedWebhook> webhook;
+        if (auto definition = WebhookStore(database_).find(batch->webhookId))
+            webhook.emplace(database_, std::move(*definition));
+        database_.write([&](Poco::Data::Session& session) {
+            std::vector<std::int64_t> pageIds, firsts, lasts;
+            session << "SELECT id, first_contact_id, last_contact_id FROM batch_pages "
+                       "WHERE batch_id = ? AND lease_until_ms < ?",
+                bind(batchId), bind(nowMs), into(pageIds), into(firsts), into(lasts), now;
+            auto current = loadBatch(session, batchId);
+            for (std::size_t p = 0; p < pageIds.size() && current && webhook; ++p) {
+                std::vector<SqlValue> values;
+                std::string condition =
+                    current->selection.condition(batchId, values) + " AND id <= ?";
+                values.emplace_back(lasts[p]);
+                auto contacts = ContactStore::select(session, condition, values, firsts[p] - 1,
+                                                     static_cast<std::size_t>(-1) >> 1);
+                auto deliveries = webhook->deliveries(session, contacts, originOf(*current), nowMs);
+                for (std::size_t i = 0; i < contacts.size(); ++i) {
+                    NewDelivery& delivery = deliveries[i];
+                    delivery.batchId = batchId;
+                    delivery.idempotencyKey = massPostKey(batchId, contacts[i].id);
+                    DeliveryRecord record = DeliveryStore::insertOnce(session, delivery, nowMs);
+                    if (!record.id)
+                        continue;
+                    ++queued;
+                    if (current->status == "cancelled") {
+                        CachedStatement cancelled(
+                            session, "UPDATE deliveries SET status = 'cancelled', last_error = "
+                                     "'cancelled with its batch' WHERE id = ?");
+                        cancelled.bind(1, record.id).run();
+                    }
+                }
+            }
+            // A page whose batch or webhook is gone has nothing left to send.
+            for (std::int64_t pageId : pageIds)
+                session << "DELETE FROM batch_pages WHERE id = ?", bind(pageId), now;
+        });
+    }
     return queued;
 }
 
@@ -400,7 +478,9 @@ void BatchStore::discard(std::int64_t id) {
         int deliveries = 0;
         session << "SELECT COUNT(*) FROM deliveries WHERE batch_id = ?", use(id), into(deliveries),
             now;
-        if (deliveries)
+        int pages = 0;
+        session << "SELECT COUNT(*) FROM batch_pages WHERE batch_id = ?", use(id), into(pages), now;
+        if (deliveries || pages)
             throw StoreError("batch " + std::to_string(id) + " has deliveries; it is kept");
         session << "DELETE FROM batch_selection WHERE batch_id = ?", use(id), now;
         session << "DELETE FROM batches WHERE id = ?", use(id), now;

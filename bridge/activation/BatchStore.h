@@ -54,7 +54,8 @@ public:
     Batch require(std::int64_t id);
     std::vector<Batch> list(std::size_t limit);
     BatchProgress progress(const Batch& batch);
-    // Deliveries of the batch still queued or sending: a range of an index, cheap to poll.
+    // Deliveries of the batch still queued or sending, those of its leased pages included:
+    // ranges of indexes, cheap to poll.
     std::int64_t pendingCount(std::int64_t batchId);
 
     // How many contacts the selection holds now, and the one at a 1-based position.
@@ -62,21 +63,30 @@ public:
     std::optional<mapping::Contact> contactAt(const ContactSelection& selection,
                                               std::int64_t position, std::int64_t batchId = 0);
 
-    // A mass post's page queued already leased to its own delivery workers, who get it in
-    // memory (DeliveryWorkers::handOver) instead of claiming it back from the store. A
-    // destination that is paused gets its deliveries queued as usual, for the claims' probes.
+    // A mass post's page leased to its own delivery workers, who get it in memory
+    // (DeliveryWorkers::handOver) and write each delivery once, with its first attempt
+    // (DeliveryStore::recordFirstAttempts), deleting the page's row with the last of them.
+    // Until then the page is one row in batch_pages: its contacts, owner and lease. A page
+    // whose lease runs out (its process died) is queued again from its contacts by
+    // requeueExpiredPages, with the same Idempotency-Keys. A destination that is paused gets
+    // its deliveries queued as usual, for the claims' probes.
     struct PageLease {
         std::string owner;
         std::int64_t leaseMs = 0;
-        std::vector<ClaimedDelivery> leased; // this page's, as a claim would return them
+        std::int64_t pageId = 0;         // the page's row; 0 when nothing was leased
+        std::vector<NewDelivery> leased; // this page's deliveries, rendered and not written
     };
 
     // Queues the next page of up to pageSize contacts (one transaction). Returns how many it
     // queued; 0 when the batch is fully queued (it is then delivering) or no longer queueing
-    // (cancelled elsewhere). With lease, a mass post's deliveries are written leased to
-    // lease->owner and listed in lease->leased (nightly runs are queued as usual).
+    // (cancelled elsewhere). With lease, a mass post's deliveries are leased to lease->owner
+    // and listed in lease->leased instead (nightly runs are queued as usual).
     std::size_t queueNextPage(std::int64_t batchId, PreparedWebhook& webhook, std::size_t pageSize,
                               std::int64_t nowMs, PageLease* lease = nullptr);
+    // Queues again the deliveries of every page whose lease ran out before nowMs that were
+    // not written (cancelled ones when their batch is), and deletes those pages. Returns how
+    // many it queued. Called by idle delivery workers (DeliveryWorkers).
+    std::size_t requeueExpiredPages(std::int64_t nowMs);
 
     // Stops a batch: its queued deliveries become cancelled (in-flight ones finish).
     void cancel(std::int64_t id, const std::string& actor);

@@ -3,6 +3,7 @@
 #include "bridge/outbox/OutboxSignal.h"
 
 #include "bridge/Log.h"
+#include "bridge/activation/BatchStore.h"
 #include "bridge/send/HttpSender.h"
 #include "bridge/send/ResponseExcerpt.h"
 #include "bridge/store/StoreSecrets.h"
@@ -108,20 +109,24 @@ public:
             DeliveryStore(owner_.database_)
                 .finishAll(results, owner, owner_.clock_.nowMs(), owner_.pausePolicy_);
         for (std::size_t i = 0; i < outcomes.size(); ++i) {
-            AttemptOutcome& outcome = outcomes[i];
-            outcome.recorded = recorded[i];
-            const AttemptResult& result = outcome.result;
-            if (!outcome.recorded)
-                logWarning("delivery " + std::to_string(outcome.deliveryId) +
-                           ": lease lost to another worker; this attempt's result was dropped");
-            else if (result.status != "delivered")
-                logInfo("delivery " + std::to_string(outcome.deliveryId) + " attempt " +
-                        std::to_string(outcome.attemptNumber) + ": " + result.status +
-                        (result.nextAttemptMs
-                             ? " (next at " + formatTime(*result.nextAttemptMs) + ")"
-                             : "") +
-                        ": " + result.attempt.error);
+            outcomes[i].recorded = recorded[i];
+            logRecorded(outcomes[i]);
         }
+    }
+
+    static void logRecorded(const AttemptOutcome& outcome) {
+        const AttemptResult& result = outcome.result;
+        if (!outcome.recorded)
+            logWarning(
+                "delivery " +
+                (outcome.deliveryId ? std::to_string(outcome.deliveryId) : "of a leased page") +
+                ": lease lost to another worker; this attempt's result was dropped");
+        else if (result.status != "delivered")
+            logInfo("delivery " + std::to_string(outcome.deliveryId) + " attempt " +
+                    std::to_string(outcome.attemptNumber) + ": " + result.status +
+                    (result.nextAttemptMs ? " (next at " + formatTime(*result.nextAttemptMs) + ")"
+                                          : "") +
+                    ": " + result.attempt.error);
     }
 
     // Sends one delivery and judges the answer; the caller records it.
@@ -263,34 +268,32 @@ void DeliveryWorkers::start(std::size_t threads) {
 
 void DeliveryWorkers::stop() {
     threads_.stop();
-    std::vector<std::int64_t> unbegun;
+    std::deque<HandedChunk> unbegun;
     {
         std::lock_guard lock(handedMutex_);
-        for (const HandedChunk& chunk : handed_)
-            for (const ClaimedDelivery& delivery : chunk.deliveries)
-                unbegun.push_back(delivery.id);
-        handed_.clear();
+        unbegun.swap(handed_);
         handedCount_ = 0;
     }
     handedTaken_.notify_all();
-    try {
-        DeliveryStore(database_).releaseAll(unbegun, leaseOwner_);
-    } catch (const std::exception& error) {
-        // Their lease expires and the next claim takes them.
-        logError("delivery workers: cannot give back " + std::to_string(unbegun.size()) +
-                 " handed deliveries: " + error.what());
+    for (HandedChunk& chunk : unbegun) {
+        std::vector<AttemptOutcome> none;
+        writeHanded(chunk, none); // queued, for whoever sends next
     }
 }
 
-void DeliveryWorkers::handOver(std::vector<ClaimedDelivery> deliveries,
+void DeliveryWorkers::handOver(std::vector<NewDelivery> deliveries, std::int64_t pageId,
                                std::chrono::steady_clock::time_point leasedAt) {
     if (deliveries.empty())
         return;
     const std::size_t chunkSize = std::max<std::size_t>(1, config_.deliveryBatch);
+    auto page = std::make_shared<HandedPage>();
+    page->id = pageId;
+    page->unwritten = deliveries.size();
     {
         std::lock_guard lock(handedMutex_);
         for (std::size_t at = 0; at < deliveries.size(); at += chunkSize) {
             HandedChunk chunk;
+            chunk.page = page;
             chunk.leasedAt = leasedAt;
             auto first = deliveries.begin() + static_cast<std::ptrdiff_t>(at);
             auto last = deliveries.begin() +
@@ -326,9 +329,8 @@ void DeliveryWorkers::wake() {
     threads_.wake();
 }
 
-std::vector<AttemptOutcome>
+DeliveryWorkers::Attempted
 DeliveryWorkers::attemptAll(Worker& worker, const std::vector<ClaimedDelivery>& claimed,
-                            const std::string& owner,
                             std::chrono::steady_clock::time_point claimedAt) {
     // A delivery whose turn comes too late for one more attempt within the lease (a slow
     // destination ahead of it) is given back rather than sent when another worker may
@@ -337,50 +339,135 @@ DeliveryWorkers::attemptAll(Worker& worker, const std::vector<ClaimedDelivery>& 
     const auto lastStart =
         std::chrono::milliseconds(leaseMs_) - config_.connectTimeout - config_.responseTimeout;
     const std::size_t window = std::max<std::size_t>(1, config_.deliveryInFlight);
-    std::vector<AttemptOutcome> outcomes;
+    Attempted attempted;
     std::deque<Worker::InFlight> inFlight; // a deque: a pending send points at its request
     auto completeOldest = [&] {
-        outcomes.push_back(worker.complete(inFlight.front()));
+        attempted.outcomes.push_back(worker.complete(inFlight.front()));
         inFlight.pop_front();
     };
     // Once stopping or late, every later one is too: they are given back together.
-    std::vector<std::int64_t> atShutdown, tooLate;
-    for (const ClaimedDelivery& delivery : claimed) {
+    for (std::size_t position = 0; position < claimed.size(); ++position) {
+        const ClaimedDelivery& delivery = claimed[position];
         try {
             // Its turn comes when the window has room: the oldest answer is read first.
             if (inFlight.size() >= window)
                 completeOldest();
             if (threads_.stopping()) {
-                atShutdown.push_back(delivery.id);
+                attempted.atShutdown.push_back(position);
             } else if (std::chrono::steady_clock::now() - claimedAt > lastStart) {
-                tooLate.push_back(delivery.id);
+                attempted.tooLate.push_back(position);
             } else {
                 inFlight.emplace_back();
+                inFlight.back().outcome.position = position;
                 if (auto unsent = worker.begin(delivery, inFlight.back())) {
                     inFlight.pop_back();
-                    outcomes.push_back(std::move(*unsent));
+                    attempted.outcomes.push_back(std::move(*unsent));
                 }
             }
         } catch (const std::exception& error) {
             // The lease expires and another worker (or this one) tries again.
-            logError("delivery " + std::to_string(delivery.id) + ": " + error.what());
+            logError("delivery " +
+                     (delivery.id ? std::to_string(delivery.id) : delivery.idempotencyKey) + ": " +
+                     error.what());
         }
     }
+    while (!inFlight.empty())
+        completeOldest();
+    return attempted;
+}
+
+void DeliveryWorkers::giveBack(Worker& worker, const std::vector<ClaimedDelivery>& claimed,
+                               const Attempted& attempted, const std::string& owner) {
+    auto ids = [&](const std::vector<std::size_t>& positions) {
+        std::vector<std::int64_t> result;
+        for (std::size_t position : positions)
+            result.push_back(claimed[position].id);
+        return result;
+    };
     try {
         DeliveryStore deliveries(database_);
-        deliveries.releaseAll(atShutdown, owner);
+        deliveries.releaseAll(ids(attempted.atShutdown), owner);
         deliveries.releaseAll(
-            tooLate, owner,
+            ids(attempted.tooLate), owner,
             "given back unsent: its turn came too late for an attempt within the lease");
     } catch (const std::exception& error) {
         // Their lease expires and another worker (or this one) takes them again.
         logError("delivery worker " + worker.id() + ": cannot give back " +
-                 std::to_string(atShutdown.size() + tooLate.size()) +
+                 std::to_string(attempted.atShutdown.size() + attempted.tooLate.size()) +
                  " deliveries: " + error.what());
     }
-    while (!inFlight.empty())
-        completeOldest();
-    return outcomes;
+}
+
+void DeliveryWorkers::sendHanded(Worker& worker, HandedChunk& chunk) {
+    // Sent as claims are, without an id yet: each is written with its attempt.
+    std::vector<ClaimedDelivery> views;
+    views.reserve(chunk.deliveries.size());
+    for (const NewDelivery& delivery : chunk.deliveries) {
+        ClaimedDelivery view;
+        view.idempotencyKey = delivery.idempotencyKey;
+        view.webhookId = delivery.webhookId;
+        view.contactId = delivery.contactId;
+        view.method = delivery.method;
+        view.wireUrl = delivery.wireUrl;
+        view.contentType = delivery.contentType;
+        view.wireBody = delivery.wireBody;
+        view.destination = delivery.destination;
+        view.hops = delivery.hops;
+        views.push_back(std::move(view));
+    }
+    Attempted attempted = attemptAll(worker, views, chunk.leasedAt);
+    writeHanded(chunk, attempted.outcomes);
+}
+
+void DeliveryWorkers::writeHanded(HandedChunk& chunk, std::vector<AttemptOutcome>& outcomes) {
+    // Those without an outcome (not begun, or their send threw) are written queued.
+    std::vector<FirstAttempt> firsts(chunk.deliveries.size());
+    for (std::size_t i = 0; i < firsts.size(); ++i)
+        firsts[i].delivery = &chunk.deliveries[i];
+    for (const AttemptOutcome& outcome : outcomes)
+        firsts[outcome.position].result = outcome.result;
+    bool written = false;
+    try {
+        std::vector<std::int64_t> ids =
+            DeliveryStore(database_).recordFirstAttempts(firsts, clock_.nowMs(), pausePolicy_);
+        for (AttemptOutcome& outcome : outcomes) {
+            outcome.deliveryId = ids[outcome.position];
+            outcome.recorded = outcome.deliveryId != 0;
+            Worker::logRecorded(outcome);
+        }
+        written = true;
+    } catch (const std::exception& error) {
+        // The page's lease runs out and its unwritten deliveries are queued again.
+        chunk.page->writeFailed = true;
+        logError("delivery workers: cannot write " + std::to_string(firsts.size()) +
+                 " deliveries of a leased page: " + error.what());
+    }
+    if (chunk.page->unwritten.fetch_sub(chunk.deliveries.size()) == chunk.deliveries.size() &&
+        written && !chunk.page->writeFailed) {
+        try {
+            DeliveryStore(database_).closePage(chunk.page->id, leaseOwner_);
+        } catch (const std::exception& error) {
+            // Its lease runs out; requeueing it finds everything written.
+            logError("delivery workers: cannot close leased page " +
+                     std::to_string(chunk.page->id) + ": " + error.what());
+        }
+    }
+}
+
+void DeliveryWorkers::requeueExpiredPages() {
+    std::int64_t now = clock_.nowMs();
+    std::int64_t checked = pagesCheckedMs_.load();
+    if (now - checked < config_.idlePoll.count() ||
+        !pagesCheckedMs_.compare_exchange_strong(checked, now))
+        return;
+    try {
+        if (std::size_t queued = BatchStore(database_).requeueExpiredPages(now))
+            logInfo("delivery workers: queued again " + std::to_string(queued) +
+                    " deliveries of mass post pages whose lease ran out");
+    } catch (const std::exception& error) {
+        logError("delivery workers: cannot queue again expired mass post pages: " +
+                 std::string(error.what()));
+    }
 }
 
 void DeliveryWorkers::run(std::size_t index) {
@@ -391,25 +478,22 @@ void DeliveryWorkers::run(std::size_t index) {
         if (threads_.stopping())
             return;
         // A mass post's leased page first (no claim), else what the store has due.
-        std::vector<ClaimedDelivery> claimed;
-        std::string owner = worker.id();
-        auto claimedAt = std::chrono::steady_clock::now();
         if (auto chunk = takeHanded()) {
-            claimed = std::move(chunk->deliveries);
-            owner = leaseOwner_;
-            claimedAt = chunk->leasedAt;
-        } else {
-            try {
-                claimed = worker.claim(batch);
-            } catch (const std::exception& error) {
-                logError("delivery worker " + worker.id() + ": cannot claim: " + error.what());
-            }
-            claimedAt = std::chrono::steady_clock::now();
+            sendHanded(worker, *chunk);
+            continue;
+        }
+        requeueExpiredPages();
+        std::vector<ClaimedDelivery> claimed;
+        try {
+            claimed = worker.claim(batch);
+        } catch (const std::exception& error) {
+            logError("delivery worker " + worker.id() + ": cannot claim: " + error.what());
         }
         // Send the claimed batch, then record every attempt in one transaction.
-        std::vector<AttemptOutcome> outcomes = attemptAll(worker, claimed, owner, claimedAt);
+        Attempted attempted = attemptAll(worker, claimed, std::chrono::steady_clock::now());
+        giveBack(worker, claimed, attempted, worker.id());
         try {
-            worker.record(outcomes, owner);
+            worker.record(attempted.outcomes, worker.id());
         } catch (const std::exception& error) {
             logError("delivery worker " + worker.id() +
                      ": cannot record attempts: " + error.what());
@@ -456,10 +540,10 @@ DrainSummary DeliveryWorkers::drain() {
         auto claimed = worker.claim(batch);
         if (claimed.empty())
             break;
-        std::vector<AttemptOutcome> outcomes =
-            attemptAll(worker, claimed, worker.id(), std::chrono::steady_clock::now());
-        worker.record(outcomes);
-        for (auto& outcome : outcomes)
+        Attempted attempted = attemptAll(worker, claimed, std::chrono::steady_clock::now());
+        giveBack(worker, claimed, attempted, worker.id());
+        worker.record(attempted.outcomes);
+        for (auto& outcome : attempted.outcomes)
             if (outcome.recorded)
                 lastOutcome.insert_or_assign(outcome.deliveryId, std::move(outcome));
     }

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -34,7 +35,8 @@ struct DrainSummary {
 };
 
 struct AttemptOutcome {
-    std::int64_t deliveryId = 0;
+    std::int64_t deliveryId = 0; // 0 for a handed delivery until it is written
+    std::size_t position = 0;    // in the list of deliveries attempted together
     AttemptResult result;
     bool recorded = false; // false when the lease had been lost to another worker
     int attemptNumber = 0;
@@ -63,29 +65,51 @@ public:
     std::int64_t leaseMs() const { return leaseMs_; }
     std::optional<AttemptOutcome> deliverClaimed(std::int64_t deliveryId);
 
-    // A mass post's pages queued already leased to leaseOwner() (BatchStore::PageLease):
-    // handed over in memory, sent before anything is claimed from the store, delivery.batch at
-    // a time. One whose turn comes too late for its lease is given back as claimed ones are;
-    // what nobody began when the workers stop is given back by stop().
+    // A mass post's pages leased to leaseOwner() (BatchStore::PageLease): handed over in
+    // memory, sent before anything is claimed from the store, delivery.batch at a time, each
+    // written with its first attempt; the page's row is deleted once all of it is written.
+    // One whose turn comes too late for its lease is written queued, as is what nobody began
+    // when the workers stop.
     const std::string& leaseOwner() const { return leaseOwner_; }
-    void handOver(std::vector<ClaimedDelivery> deliveries,
+    void handOver(std::vector<NewDelivery> deliveries, std::int64_t pageId,
                   std::chrono::steady_clock::time_point leasedAt);
     // True once fewer than limit handed deliveries wait; false after timeout.
     bool waitForRoom(std::size_t limit, std::chrono::milliseconds timeout);
 
 private:
     class Worker;
+    // A leased page's row is deleted by whoever writes its last deliveries, unless writing
+    // some failed: then it waits for its lease to run out and its unwritten ones are queued.
+    struct HandedPage {
+        std::int64_t id = 0;
+        std::atomic<std::size_t> unwritten{0};
+        std::atomic<bool> writeFailed{false};
+    };
     struct HandedChunk {
-        std::vector<ClaimedDelivery> deliveries;
+        std::vector<NewDelivery> deliveries;
+        std::shared_ptr<HandedPage> page;
         std::chrono::steady_clock::time_point leasedAt;
+    };
+    // What attemptAll did: an outcome per attempt, and the positions of those it did not
+    // begin (stopping, or too late for the lease).
+    struct Attempted {
+        std::vector<AttemptOutcome> outcomes;
+        std::vector<std::size_t> atShutdown;
+        std::vector<std::size_t> tooLate;
     };
     void run(std::size_t index);
     void tally(DrainSummary& summary, const AttemptOutcome& outcome);
     std::optional<HandedChunk> takeHanded();
-    std::vector<AttemptOutcome> attemptAll(Worker& worker,
-                                           const std::vector<ClaimedDelivery>& claimed,
-                                           const std::string& owner,
-                                           std::chrono::steady_clock::time_point claimedAt);
+    Attempted attemptAll(Worker& worker, const std::vector<ClaimedDelivery>& claimed,
+                         std::chrono::steady_clock::time_point claimedAt);
+    // Gives claimed deliveries that attemptAll did not begin back to the store.
+    void giveBack(Worker& worker, const std::vector<ClaimedDelivery>& claimed,
+                  const Attempted& attempted, const std::string& owner);
+    void sendHanded(Worker& worker, HandedChunk& chunk);
+    // Writes a handed chunk: each delivery with its outcome, queued when it has none.
+    void writeHanded(HandedChunk& chunk, std::vector<AttemptOutcome>& outcomes);
+    // Queues again what a dead process's leased pages left unwritten, once per idle poll.
+    void requeueExpiredPages();
 
     const Config& config_;
     Database& database_;
@@ -103,6 +127,7 @@ private:
     std::condition_variable handedTaken_;
     std::deque<HandedChunk> handed_;
     std::size_t handedCount_ = 0;
+    std::atomic<std::int64_t> pagesCheckedMs_{0};
 };
 
 } // namespace dpp::bridge

@@ -110,8 +110,11 @@ std::string wirePlace(const char* column, const std::string& idempotencyKey) {
     return std::string("deliveries.") + column + ":" + idempotencyKey;
 }
 
-DeliveryRecord insertDelivery(Poco::Data::Session& session, const NewDelivery& delivery,
-                              std::int64_t nowMs) {
+// Writes a delivery: queued and due now, or (firstAttempt) already attempted once, in the state
+// that attempt left it. With once, nothing is written when a delivery of the same
+// Idempotency-Key (or the same batch and contact) exists; the result then has id 0.
+DeliveryRecord writeDelivery(Poco::Data::Session& session, const NewDelivery& delivery,
+                             std::int64_t nowMs, const AttemptResult* firstAttempt, bool once) {
     DeliveryRecord record;
     record.idempotencyKey =
         delivery.idempotencyKey.empty() ? "dlv_" + randomHexToken(16) : delivery.idempotencyKey;
@@ -131,13 +134,19 @@ DeliveryRecord insertDelivery(Poco::Data::Session& session, const NewDelivery& d
     record.createdAt = record.updatedAt = formatTime(nowMs);
     if (!delivery.claimedBy.empty())
         record.status = "sending";
+    if (firstAttempt) {
+        record.status = firstAttempt->status;
+        record.nextAttemptMs = firstAttempt->nextAttemptMs;
+        record.attempts = 1;
+        record.lastError = firstAttempt->attempt.error;
+    }
     // With a key the wire request is always sealed; without one, a request whose masked twin
     // differs (it carries a secret, an SSN, a bank number) is what the policy warns about,
     // and one that equals its masked twin is stored once (wire_url '').
-    StoreSecrets secrets(session);
     bool carriesSecrets =
         delivery.wireUrl != delivery.maskedUrl || delivery.wireBody != delivery.maskedBody;
     std::string wireUrl, wireBody;
+    StoreSecrets secrets(session);
     if (secrets.sealing() || carriesSecrets) {
         std::string what = "the wire request of delivery " + record.idempotencyKey;
         wireUrl = secrets.seal(delivery.wireUrl, wirePlace("wire_url", record.idempotencyKey), what,
@@ -146,11 +155,14 @@ DeliveryRecord insertDelivery(Poco::Data::Session& session, const NewDelivery& d
                                 what, carriesSecrets);
     }
     // Every mass post page and received post-on queues here: compiled statements.
-    CachedStatement insert(
-        session, "INSERT INTO deliveries (idempotency_key, webhook_id, contact_id, status, "
-                 "lease_owner, lease_until_ms, method, content_type, destination, attempts, "
-                 "next_attempt_ms, origin, replay_of, created_at, updated_at, batch_id, hops) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    static const std::string columns =
+        "INTO deliveries (idempotency_key, webhook_id, contact_id, status, lease_owner, "
+        "lease_until_ms, method, content_type, destination, attempts, next_attempt_ms, origin, "
+        "replay_of, created_at, updated_at, batch_id, hops, last_error) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+    static const std::string always = "INSERT " + columns;
+    static const std::string onlyOnce = "INSERT OR IGNORE " + columns;
+    CachedStatement insert(session, once ? onlyOnce : always);
     insert.bind(1, record.idempotencyKey)
         .bind(2, record.webhookId)
         .bind(3, record.contactId)
@@ -162,15 +174,20 @@ DeliveryRecord insertDelivery(Poco::Data::Session& session, const NewDelivery& d
     insert.bind(7, record.method)
         .bind(8, record.contentType)
         .bind(9, record.destination)
-        .bind(10, nowMs)
-        .bind(11, record.origin)
-        .bind(12, delivery.replayOf)
-        .bind(13, record.createdAt)
-        .bind(14, record.updatedAt)
-        .bind(15, delivery.batchId)
-        .bind(16, record.hops);
-    if (!insert.step())
+        .bind(10, static_cast<std::int64_t>(record.attempts))
+        .bind(11, record.nextAttemptMs)
+        .bind(12, record.origin)
+        .bind(13, delivery.replayOf)
+        .bind(14, record.createdAt)
+        .bind(15, record.updatedAt)
+        .bind(16, delivery.batchId)
+        .bind(17, record.hops)
+        .bind(18, record.lastError);
+    if (!insert.step()) {
+        if (once)
+            return record; // written already (id 0)
         throw StoreError("store: inserting a delivery returned no id");
+    }
     record.id = insert.integer(0);
     insert.run();
     CachedStatement request(session, "INSERT INTO delivery_requests (delivery_id, url, body, "
@@ -196,11 +213,21 @@ DeliveryRecord insertDelivery(Poco::Data::Session& session, const NewDelivery& d
     return record;
 }
 
+DeliveryRecord insertDelivery(Poco::Data::Session& session, const NewDelivery& delivery,
+                              std::int64_t nowMs) {
+    return writeDelivery(session, delivery, nowMs, nullptr, false);
+}
+
 } // namespace
 
 DeliveryRecord DeliveryStore::insert(Poco::Data::Session& session, const NewDelivery& delivery,
                                      std::int64_t nowMs) {
     return insertDelivery(session, delivery, nowMs);
+}
+
+DeliveryRecord DeliveryStore::insertOnce(Poco::Data::Session& session, const NewDelivery& delivery,
+                                         std::int64_t nowMs) {
+    return writeDelivery(session, delivery, nowMs, nullptr, true);
 }
 
 DeliveryRecord DeliveryStore::enqueue(const NewDelivery& delivery, std::int64_t nowMs) {
@@ -342,29 +369,12 @@ std::optional<ClaimedDelivery> DeliveryStore::claimed(std::int64_t id, const std
 
 namespace {
 
-// Every attempt of every delivery is recorded here: compiled statements. The state changes
-// first (one statement: the lease check, the attempt count and the destination come back with
-// it), then the attempt is logged. healthyDestinations holds those a success in this
-// transaction has cleared already: the next success there has nothing to clear.
-bool recordAttempt(Poco::Data::Session& session, std::int64_t id, const std::string& owner,
-                   const AttemptResult& result, std::int64_t nowMs, const PausePolicy& pause,
-                   const std::string& updatedAt, std::set<std::string>& healthyDestinations) {
-    CachedStatement updated(session,
-                            "UPDATE deliveries SET attempts = attempts + 1, status = ?, "
-                            "next_attempt_ms = ?, lease_owner = NULL, lease_until_ms = NULL, "
-                            "last_error = ?, updated_at = ? WHERE id = ? AND status = 'sending' "
-                            "AND lease_owner = ? RETURNING attempts, destination");
-    updated.bind(1, result.status)
-        .bind(2, result.nextAttemptMs)
-        .bind(3, result.attempt.error)
-        .bind(4, updatedAt)
-        .bind(5, id)
-        .bind(6, owner);
-    if (!updated.step())
-        return false; // the lease was lost to another worker
-    std::int64_t attempt = updated.integer(0);
-    std::string destination = updated.text(1);
-    updated.run();
+// Logs attempt number `attempt` of a delivery and keeps its destination's health.
+// healthyDestinations holds those a success in this transaction has cleared already: the next
+// success there has nothing to clear.
+void logAttempt(Poco::Data::Session& session, std::int64_t id, std::int64_t attempt,
+                const std::string& destination, const AttemptResult& result, std::int64_t nowMs,
+                const PausePolicy& pause, std::set<std::string>& healthyDestinations) {
     CachedStatement logged(session,
                            "INSERT INTO delivery_attempts (delivery_id, attempt, started_at, "
                            "duration_ms, status_code, outcome, error, response_excerpt) "
@@ -385,6 +395,31 @@ bool recordAttempt(Poco::Data::Session& session, std::int64_t id, const std::str
         healthyDestinations.erase(destination);
         updateDestination(session, destination, result, nowMs, pause);
     }
+}
+
+// Every attempt of every delivery is recorded here: compiled statements. The state changes
+// first (one statement: the lease check, the attempt count and the destination come back with
+// it), then the attempt is logged.
+bool recordAttempt(Poco::Data::Session& session, std::int64_t id, const std::string& owner,
+                   const AttemptResult& result, std::int64_t nowMs, const PausePolicy& pause,
+                   const std::string& updatedAt, std::set<std::string>& healthyDestinations) {
+    CachedStatement updated(session,
+                            "UPDATE deliveries SET attempts = attempts + 1, status = ?, "
+                            "next_attempt_ms = ?, lease_owner = NULL, lease_until_ms = NULL, "
+                            "last_error = ?, updated_at = ? WHERE id = ? AND status = 'sending' "
+                            "AND lease_owner = ? RETURNING attempts, destination");
+    updated.bind(1, result.status)
+        .bind(2, result.nextAttemptMs)
+        .bind(3, result.attempt.error)
+        .bind(4, updatedAt)
+        .bind(5, id)
+        .bind(6, owner);
+    if (!updated.step())
+        return false; // the lease was lost to another worker
+    std::int64_t attempt = updated.integer(0);
+    std::string destination = updated.text(1);
+    updated.run();
+    logAttempt(session, id, attempt, destination, result, nowMs, pause, healthyDestinations);
     return true;
 }
 
@@ -408,6 +443,32 @@ DeliveryStore::finishAll(const std::vector<std::pair<std::int64_t, AttemptResult
                 recordAttempt(session, id, owner, result, nowMs, pause, updatedAt, healthy));
     });
     return recorded;
+}
+
+std::vector<std::int64_t>
+DeliveryStore::recordFirstAttempts(const std::vector<FirstAttempt>& attempts, std::int64_t nowMs,
+                                   const PausePolicy& pause) {
+    std::vector<std::int64_t> ids;
+    database_.write([&](Poco::Data::Session& session) {
+        ids.clear();
+        std::set<std::string> healthy;
+        for (const FirstAttempt& first : attempts) {
+            const AttemptResult* result = first.result ? &*first.result : nullptr;
+            DeliveryRecord record = writeDelivery(session, *first.delivery, nowMs, result, true);
+            if (record.id && result)
+                logAttempt(session, record.id, 1, record.destination, *result, nowMs, pause,
+                           healthy);
+            ids.push_back(record.id);
+        }
+    });
+    return ids;
+}
+
+void DeliveryStore::closePage(std::int64_t pageId, const std::string& owner) {
+    database_.write([&](Poco::Data::Session& session) {
+        CachedStatement closed(session, "DELETE FROM batch_pages WHERE id = ? AND lease_owner = ?");
+        closed.bind(1, pageId).bind(2, owner).run();
+    });
 }
 
 void DeliveryStore::release(std::int64_t id, const std::string& owner, const std::string& why) {

@@ -133,6 +133,13 @@ struct PausePolicy {
     std::int64_t probeEveryMs = 60 * 1000;     // a paused destination is probed this often
 };
 
+// A mass post's delivery handed to its workers unwritten (BatchStore::PageLease), written once
+// with its first attempt's result, or queued when it was given back unattempted.
+struct FirstAttempt {
+    const NewDelivery* delivery = nullptr;
+    std::optional<AttemptResult> result;
+};
+
 class DeliveryStore {
 public:
     explicit DeliveryStore(Database& database) : database_(database) {}
@@ -145,6 +152,10 @@ public:
     // The same, inside the caller's transaction (activations record their cause with it).
     static DeliveryRecord insert(Poco::Data::Session& session, const NewDelivery& delivery,
                                  std::int64_t nowMs);
+    // The same, unless a delivery of its Idempotency-Key (or its batch and contact) exists:
+    // then nothing is written and the id is 0.
+    static DeliveryRecord insertOnce(Poco::Data::Session& session, const NewDelivery& delivery,
+                                     std::int64_t nowMs);
 
     // Claims up to limit due deliveries (queued and due, or sending with an expired lease),
     // skipping paused destinations; marks them sending under owner until nowMs + leaseMs.
@@ -166,6 +177,15 @@ public:
     std::vector<bool> finishAll(const std::vector<std::pair<std::int64_t, AttemptResult>>& results,
                                 const std::string& owner, std::int64_t nowMs,
                                 const PausePolicy& pause);
+
+    // Writes each delivery with its first attempt (logged, and counted in its destination's
+    // health) or queued when it has none, in one transaction. A delivery written already (its
+    // page's lease ran out and another process queued it again) is left as it is: its id
+    // comes back 0.
+    std::vector<std::int64_t> recordFirstAttempts(const std::vector<FirstAttempt>& attempts,
+                                                  std::int64_t nowMs, const PausePolicy& pause);
+    // Deletes a leased page's row once every delivery of it is written (BatchStore::PageLease).
+    void closePage(std::int64_t pageId, const std::string& owner);
 
     // Gives a claimed delivery back unsent (shutdown): queued, due now, no attempt counted.
     void release(std::int64_t id, const std::string& owner,

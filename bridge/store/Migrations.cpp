@@ -238,6 +238,18 @@ const std::vector<Migration>& migrations() {
              "ALTER TABLE deliveries DROP COLUMN wire_url",
              "ALTER TABLE deliveries DROP COLUMN wire_body",
          }},
+        {7,
+         "mass post pages leased to their workers, deliveries written with their first attempt",
+         {
+             // A mass post's page handed to its own workers is one row while it is on the
+             // wire; each delivery is written once, with its first attempt, instead of queued,
+             // leased and then updated (bench/NOTES.md, "Session 7"). A page whose lease runs
+             // out (its process died) is queued again from its contacts (BatchStore).
+             "CREATE TABLE batch_pages (id INTEGER PRIMARY KEY, batch_id INTEGER NOT NULL "
+             "REFERENCES batches(id), first_contact_id INTEGER NOT NULL, "
+             "last_contact_id INTEGER NOT NULL, contacts INTEGER NOT NULL, "
+             "lease_owner TEXT NOT NULL, lease_until_ms INTEGER NOT NULL)",
+         }},
     };
     return all;
 }

@@ -250,7 +250,7 @@ BOOST_AUTO_TEST_CASE(a_cancelled_mass_post_resumes_without_posting_anyone_twice)
     BOOST_CHECK_THROW(batches.resume(batch.id, "test"), InputError); // finished
 }
 
-BOOST_AUTO_TEST_CASE(a_mass_post_page_is_queued_leased_to_its_workers_unless_paused) {
+BOOST_AUTO_TEST_CASE(a_mass_post_page_is_leased_to_its_workers_as_one_row_unless_paused) {
     addContacts(10);
     BatchStore batches(*database);
     Batch batch = newMassPost(batches);
@@ -261,59 +261,159 @@ BOOST_AUTO_TEST_CASE(a_mass_post_page_is_queued_leased_to_its_workers_unless_pau
     lease.leaseMs = 60000;
     BOOST_TEST(batches.queueNextPage(batch.id, prepared, 5, now, &lease) == 5u);
     BOOST_REQUIRE(lease.leased.size() == 5u);
-    for (const ClaimedDelivery& handed : lease.leased) {
-        // What the lease's owner would read back from the store is what was handed over.
-        auto stored = DeliveryStore(*database).claimed(handed.id, "test/pages");
-        BOOST_REQUIRE(stored);
-        BOOST_TEST(stored->idempotencyKey == handed.idempotencyKey);
-        BOOST_TEST(stored->method == handed.method);
-        BOOST_TEST(stored->wireUrl == handed.wireUrl);
-        BOOST_TEST(stored->contentType == handed.contentType);
-        BOOST_TEST(stored->wireBody == handed.wireBody);
-        BOOST_TEST(stored->destination == handed.destination);
-        BOOST_TEST(stored->contactId == handed.contactId);
-        BOOST_TEST(handed.attempts == 0);
-    }
-    // No other worker can claim them while the lease runs.
+    BOOST_TEST(lease.pageId != 0);
+    // Nothing of it is in the outbox yet, so nothing can be claimed; the batch counts it.
+    BOOST_TEST(count("SELECT count(*) FROM deliveries") == 0);
+    BOOST_TEST(count("SELECT count(*) FROM batch_pages WHERE lease_owner = 'test/pages'") == 1);
     BOOST_TEST(DeliveryStore(*database).claim("other", 64, now, 60000).empty());
+    BOOST_TEST(batches.pendingCount(batch.id) == 5);
+    BOOST_TEST(batches.progress(batches.require(batch.id)).pending == 5);
+    for (const NewDelivery& handed : lease.leased) {
+        BOOST_TEST(handed.idempotencyKey ==
+                   "mp_" + std::to_string(batch.id) + "_" + std::to_string(handed.contactId));
+        BOOST_TEST(handed.batchId.value_or(0) == batch.id);
+        BOOST_TEST(!handed.wireBody.empty());
+    }
+
+    // Written with their first attempts: the first three delivered, one to retry, one not
+    // begun (queued); then the page is closed.
+    std::vector<FirstAttempt> attempts;
+    for (std::size_t i = 0; i < lease.leased.size(); ++i) {
+        FirstAttempt first{&lease.leased[i], std::nullopt};
+        if (i < 4) {
+            AttemptResult result;
+            result.attempt.startedAt = formatTime(now);
+            result.attempt.statusCode = i < 3 ? 200 : 503;
+            result.attempt.outcome = i < 3 ? "delivered" : "retryable";
+            result.status = i < 3 ? "delivered" : "queued";
+            if (i == 3) {
+                result.nextAttemptMs = now + 1000;
+                result.attempt.error = "HTTP 503";
+                result.destinationFailed = true;
+            }
+            first.result = result;
+        }
+        attempts.push_back(first);
+    }
+    DeliveryStore deliveries(*database);
+    auto ids = deliveries.recordFirstAttempts(attempts, now, PausePolicy{});
+    BOOST_REQUIRE(ids.size() == 5u);
+    for (std::int64_t id : ids)
+        BOOST_TEST(id != 0);
+    BOOST_TEST(
+        count("SELECT count(*) FROM deliveries WHERE status = 'delivered' AND attempts = 1") == 3);
+    BOOST_TEST(count("SELECT count(*) FROM deliveries WHERE status = 'queued' AND attempts = 1 "
+                     "AND last_error = 'HTTP 503'") == 1);
+    BOOST_TEST(count("SELECT count(*) FROM deliveries WHERE status = 'queued' AND attempts = 0") ==
+               1);
+    BOOST_TEST(count("SELECT count(*) FROM delivery_attempts") == 4);
+    BOOST_TEST(count("SELECT count(*) FROM destinations") == 1); // the 503 counts
+    auto stored = deliveries.find(ids.front());
+    BOOST_REQUIRE(stored);
+    BOOST_TEST(stored->body == lease.leased.front().maskedBody);
+    BOOST_TEST(stored->origin == lease.leased.front().origin);
+    // Written once: a second write of the same ones changes nothing.
+    for (std::int64_t id : deliveries.recordFirstAttempts(attempts, now, PausePolicy{}))
+        BOOST_TEST(id == 0);
+    BOOST_TEST(count("SELECT count(*) FROM deliveries") == 5);
+    BOOST_TEST(batches.pendingCount(batch.id) == 2); // the retry and the one not begun
+    deliveries.closePage(lease.pageId, "someone else");
+    BOOST_TEST(count("SELECT count(*) FROM batch_pages") == 1);
+    deliveries.closePage(lease.pageId, "test/pages");
+    BOOST_TEST(count("SELECT count(*) FROM batch_pages") == 0);
 
     // A paused destination: the next page is queued as usual, for the claims and their probes.
     std::string destination = lease.leased.front().destination;
     std::int64_t until = now + 60000;
     database->write([&](Poco::Data::Session& session) {
-        session << "INSERT INTO destinations (destination, failing_since_ms, "
-                   "consecutive_failures, paused_until_ms, last_error, updated_at) "
-                   "VALUES (?, ?, 3, ?, 'down', 'now')",
-            Poco::Data::Keywords::use(destination), Poco::Data::Keywords::use(now),
-            Poco::Data::Keywords::use(until), Poco::Data::Keywords::now;
+        session << "UPDATE destinations SET paused_until_ms = ? WHERE destination = ?",
+            Poco::Data::Keywords::use(until), Poco::Data::Keywords::use(destination),
+            Poco::Data::Keywords::now;
     });
     BOOST_TEST(batches.queueNextPage(batch.id, prepared, 5, now, &lease) == 5u);
     BOOST_TEST(lease.leased.empty());
-    BOOST_TEST(count("SELECT count(*) FROM deliveries WHERE status = 'queued'") == 5);
-    BOOST_TEST(count("SELECT count(*) FROM deliveries WHERE status = 'sending'") == 5);
+    BOOST_TEST(lease.pageId == 0);
+    BOOST_TEST(count("SELECT count(*) FROM deliveries WHERE status = 'queued'") == 7);
+    BOOST_TEST(count("SELECT count(*) FROM batch_pages") == 0);
 }
 
-BOOST_AUTO_TEST_CASE(handed_deliveries_nobody_began_are_given_back_when_the_workers_stop) {
+BOOST_AUTO_TEST_CASE(a_page_whose_lease_ran_out_is_queued_again_without_what_was_written) {
+    addContacts(10);
+    BatchStore batches(*database);
+    Batch batch = newMassPost(batches);
+    PreparedWebhook prepared(*database, WebhookStore(*database).require(webhookId));
+    std::int64_t now = SystemClock().nowMs();
+    BatchStore::PageLease lease;
+    lease.owner = "dead/pages";
+    lease.leaseMs = 1000;
+    BOOST_TEST(batches.queueNextPage(batch.id, prepared, 6, now, &lease) == 6u);
+    // Its process wrote two of them, then died.
+    std::vector<FirstAttempt> attempts;
+    for (std::size_t i = 0; i < 2; ++i) {
+        AttemptResult result;
+        result.attempt.startedAt = formatTime(now);
+        result.attempt.statusCode = 200;
+        result.attempt.outcome = result.status = "delivered";
+        attempts.push_back({&lease.leased[i], result});
+    }
+    DeliveryStore(*database).recordFirstAttempts(attempts, now, PausePolicy{});
+    BOOST_TEST(batches.pendingCount(batch.id) == 4);
+    BOOST_TEST(batches.requeueExpiredPages(now + 500) == 0u); // still leased
+    BOOST_TEST(batches.requeueExpiredPages(now + 1001) == 4u);
+    BOOST_TEST(count("SELECT count(*) FROM batch_pages") == 0);
+    BOOST_TEST(count("SELECT count(*) FROM deliveries WHERE status = 'queued'") == 4);
+    BOOST_TEST(batches.pendingCount(batch.id) == 4);
+    BOOST_TEST(batches.requeueExpiredPages(now + 5000) == 0u);
+
+    // The rest of the batch is queued as usual; every contact is sent once, with the key
+    // its leased page had.
+    BOOST_TEST(runBatch(batch.id).succeeded());
+    auto received = receivedByContact();
+    BOOST_TEST(received.size() == 8u); // the two written as delivered were not sent here
+    for (const auto& [contact, keys] : received) {
+        BOOST_TEST(keys.size() == 1u, "contact " << contact);
+        BOOST_TEST(keys.begin()->rfind("mp_" + std::to_string(batch.id) + "_", 0) == 0);
+    }
+    BOOST_TEST(count("SELECT count(*) FROM deliveries WHERE status = 'delivered'") == 10);
+}
+
+BOOST_AUTO_TEST_CASE(a_cancelled_batch_s_expired_page_is_queued_cancelled) {
+    addContacts(4);
+    BatchStore batches(*database);
+    Batch batch = newMassPost(batches);
+    PreparedWebhook prepared(*database, WebhookStore(*database).require(webhookId));
+    std::int64_t now = SystemClock().nowMs();
+    BatchStore::PageLease lease;
+    lease.owner = "dead/pages";
+    lease.leaseMs = 1000;
+    BOOST_TEST(batches.queueNextPage(batch.id, prepared, 10, now, &lease) == 4u);
+    batches.cancel(batch.id, "test");
+    BOOST_TEST(batches.requeueExpiredPages(now + 2000) == 4u);
+    BOOST_TEST(count("SELECT count(*) FROM deliveries WHERE status = 'cancelled'") == 4);
+    BOOST_TEST(batches.progress(batches.require(batch.id)).cancelled == 4);
+}
+
+BOOST_AUTO_TEST_CASE(handed_deliveries_nobody_began_are_queued_when_the_workers_stop) {
     addContacts(10);
     BatchStore batches(*database);
     Batch batch = newMassPost(batches);
     PreparedWebhook prepared(*database, WebhookStore(*database).require(webhookId));
     {
-        DeliveryWorkers workers(config, *database, SystemClock(), "handed"); // never started
+        SystemClock clock; // outlives the workers, who read it until they have stopped
+        DeliveryWorkers workers(config, *database, clock, "handed"); // never started
         BatchStore::PageLease lease;
         lease.owner = workers.leaseOwner();
         lease.leaseMs = workers.leaseMs();
         BOOST_TEST(batches.queueNextPage(batch.id, prepared, 100, SystemClock().nowMs(), &lease) ==
                    10u);
-        workers.handOver(std::move(lease.leased), std::chrono::steady_clock::now());
+        workers.handOver(std::move(lease.leased), lease.pageId, std::chrono::steady_clock::now());
         BOOST_TEST(!workers.waitForRoom(10, 0ms)); // ten wait
         workers.stop();
         BOOST_TEST(workers.waitForRoom(1, 0ms));
     }
-    BOOST_TEST(count("SELECT count(*) FROM deliveries WHERE status = 'sending'") == 0);
     BOOST_TEST(count("SELECT count(*) FROM deliveries WHERE status = 'queued'") == 10);
-    BOOST_TEST(count("SELECT count(*) FROM delivery_events WHERE action = 'released'") == 10);
-    // Due again at once, and each sent once.
+    BOOST_TEST(count("SELECT count(*) FROM batch_pages") == 0); // closed: all of it written
+    // Due at once, and each sent once.
     BOOST_TEST(DeliveryWorkers(config, *database, SystemClock(), "t").drain().delivered == 10);
     auto received = receivedByContact();
     BOOST_TEST(received.size() == 10u);
