@@ -536,6 +536,13 @@ DrainSummary DeliveryWorkers::drain() {
     // A delivery retried within the drain (a short schedule, Retry-After: 0) is attempted more
     // than once: the summary counts deliveries by their last outcome, not attempts.
     std::unordered_map<std::int64_t, AttemptOutcome> lastOutcome;
+    try {
+        // What a dead mass post left on the wire is sent by this drain too.
+        BatchStore(database_).requeueExpiredPages(clock_.nowMs());
+    } catch (const std::exception& error) {
+        logError("delivery workers: cannot queue again expired mass post pages: " +
+                 std::string(error.what()));
+    }
     for (;;) {
         auto claimed = worker.claim(batch);
         if (claimed.empty())
