@@ -55,9 +55,11 @@ BatchRunResult BatchRunner::run(std::int64_t batchId, const BatchRunOptions& opt
         auto leasedAt = std::chrono::steady_clock::now();
         if (batches.queueNextPage(batchId, webhook, options.pageSize, clock_.nowMs(), leasing) == 0)
             break;
-        if (leasing)
+        // Handed over, the page wakes its senders; queued (a paused destination), the claims.
+        if (leasing && !lease.leased.empty())
             workers.handOver(std::move(lease.leased), lease.pageId, leasedAt);
-        workers.wake();
+        else
+            workers.wake();
         if (stop(std::chrono::milliseconds(0))) {
             result.interrupted = true;
             break;

@@ -23,6 +23,9 @@ namespace dpp::bridge {
 
 namespace {
 
+// The widest window a worker sending handed pages keeps (measured: bench/NOTES.md, "Session 7").
+constexpr std::size_t kHandedWindow = 8;
+
 std::string base64(const std::string& text) {
     std::ostringstream out;
     Poco::Base64Encoder encoder(out);
@@ -255,6 +258,13 @@ DeliveryWorkers::DeliveryWorkers(const Config& config, Database& database, const
       leaseMs_(config.effectiveLease().count()),
       leaseOwner_(name_ + "/" + std::to_string(::getpid()) + "/pages") {
     signalHandle_ = OutboxSignal::subscribe([this] { wake(); });
+    const std::size_t inFlight = std::max<std::size_t>(1, config.deliveryWorkers) *
+                                 std::max<std::size_t>(1, config.deliveryInFlight);
+    handedWindow_ = std::min<std::size_t>(kHandedWindow, inFlight);
+    handedSenders_ = (inFlight + handedWindow_ - 1) / handedWindow_;
+    // A chunk is recorded in one commit: 32 rounds of the window each (16 x 64 by default).
+    handedChunk_ =
+        std::max<std::size_t>(std::max<std::size_t>(1, config.deliveryBatch), 32 * handedWindow_);
 }
 
 DeliveryWorkers::~DeliveryWorkers() {
@@ -285,7 +295,7 @@ void DeliveryWorkers::handOver(std::vector<NewDelivery> deliveries, std::int64_t
                                std::chrono::steady_clock::time_point leasedAt) {
     if (deliveries.empty())
         return;
-    const std::size_t chunkSize = std::max<std::size_t>(1, config_.deliveryBatch);
+    const std::size_t chunkSize = handedChunk_;
     auto page = std::make_shared<HandedPage>();
     page->id = pageId;
     page->unwritten = deliveries.size();
@@ -303,7 +313,10 @@ void DeliveryWorkers::handOver(std::vector<NewDelivery> deliveries, std::int64_t
             handed_.push_back(std::move(chunk));
         }
     }
-    wake();
+    // One sender per chunk, not every worker: those that only claim have nothing new.
+    std::size_t chunks = (deliveries.size() + chunkSize - 1) / chunkSize;
+    for (std::size_t i = 0; i < std::min(chunks, handedSenders_); ++i)
+        threads_.wakeOne();
 }
 
 bool DeliveryWorkers::waitForRoom(std::size_t limit, std::chrono::milliseconds timeout) {
@@ -331,14 +344,14 @@ void DeliveryWorkers::wake() {
 
 DeliveryWorkers::Attempted
 DeliveryWorkers::attemptAll(Worker& worker, const std::vector<ClaimedDelivery>& claimed,
-                            std::chrono::steady_clock::time_point claimedAt) {
+                            std::chrono::steady_clock::time_point claimedAt, std::size_t window) {
     // A delivery whose turn comes too late for one more attempt within the lease (a slow
     // destination ahead of it) is given back rather than sent when another worker may
     // already have taken it over. Each request waits at most the response timeout from its
     // write, however many are in flight, so one begun in time ends within the lease.
     const auto lastStart =
         std::chrono::milliseconds(leaseMs_) - config_.connectTimeout - config_.responseTimeout;
-    const std::size_t window = std::max<std::size_t>(1, config_.deliveryInFlight);
+    window = std::max<std::size_t>(1, window);
     Attempted attempted;
     std::deque<Worker::InFlight> inFlight; // a deque: a pending send points at its request
     auto completeOldest = [&] {
@@ -415,7 +428,7 @@ void DeliveryWorkers::sendHanded(Worker& worker, HandedChunk& chunk) {
         view.hops = delivery.hops;
         views.push_back(std::move(view));
     }
-    Attempted attempted = attemptAll(worker, views, chunk.leasedAt);
+    Attempted attempted = attemptAll(worker, views, chunk.leasedAt, handedWindow_);
     writeHanded(chunk, attempted.outcomes);
 }
 
@@ -478,9 +491,15 @@ void DeliveryWorkers::run(std::size_t index) {
         if (threads_.stopping())
             return;
         // A mass post's leased page first (no claim), else what the store has due.
-        if (auto chunk = takeHanded()) {
-            sendHanded(worker, *chunk);
-            continue;
+        if (handedSending_.fetch_add(1) < handedSenders_) {
+            std::optional<HandedChunk> chunk = takeHanded();
+            if (chunk)
+                sendHanded(worker, *chunk);
+            handedSending_.fetch_sub(1);
+            if (chunk)
+                continue;
+        } else {
+            handedSending_.fetch_sub(1);
         }
         requeueExpiredPages();
         std::vector<ClaimedDelivery> claimed;
@@ -490,7 +509,8 @@ void DeliveryWorkers::run(std::size_t index) {
             logError("delivery worker " + worker.id() + ": cannot claim: " + error.what());
         }
         // Send the claimed batch, then record every attempt in one transaction.
-        Attempted attempted = attemptAll(worker, claimed, std::chrono::steady_clock::now());
+        Attempted attempted =
+            attemptAll(worker, claimed, std::chrono::steady_clock::now(), config_.deliveryInFlight);
         giveBack(worker, claimed, attempted, worker.id());
         try {
             worker.record(attempted.outcomes, worker.id());
@@ -547,7 +567,8 @@ DrainSummary DeliveryWorkers::drain() {
         auto claimed = worker.claim(batch);
         if (claimed.empty())
             break;
-        Attempted attempted = attemptAll(worker, claimed, std::chrono::steady_clock::now());
+        Attempted attempted =
+            attemptAll(worker, claimed, std::chrono::steady_clock::now(), config_.deliveryInFlight);
         giveBack(worker, claimed, attempted, worker.id());
         worker.record(attempted.outcomes);
         for (auto& outcome : attempted.outcomes)

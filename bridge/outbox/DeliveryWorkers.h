@@ -100,8 +100,9 @@ private:
     void run(std::size_t index);
     void tally(DrainSummary& summary, const AttemptOutcome& outcome);
     std::optional<HandedChunk> takeHanded();
+    // window: requests kept on the wire at once, each on its own connection.
     Attempted attemptAll(Worker& worker, const std::vector<ClaimedDelivery>& claimed,
-                         std::chrono::steady_clock::time_point claimedAt);
+                         std::chrono::steady_clock::time_point claimedAt, std::size_t window);
     // Gives claimed deliveries that attemptAll did not begin back to the store.
     void giveBack(Worker& worker, const std::vector<ClaimedDelivery>& claimed,
                   const Attempted& attempted, const std::string& owner);
@@ -128,6 +129,13 @@ private:
     std::deque<HandedChunk> handed_;
     std::size_t handedCount_ = 0;
     std::atomic<std::int64_t> pagesCheckedMs_{0};
+    // Handed pages go to a few workers at a time, each with a wide window, the requests in
+    // flight staying at delivery.workers x delivery.in_flight: fewer threads woken per answer
+    // (bench/NOTES.md, "Session 7"). The rest of the workers serve what is claimed.
+    std::size_t handedWindow_ = 1;
+    std::size_t handedSenders_ = 1;
+    std::size_t handedChunk_ = 1;
+    std::atomic<std::size_t> handedSending_{0};
 };
 
 } // namespace dpp::bridge

@@ -29,6 +29,14 @@ void WorkerThreads::wake() {
     wakeUp_.notify_all();
 }
 
+void WorkerThreads::wakeOne() {
+    {
+        std::lock_guard lock(mutex_);
+        ++tickets_;
+    }
+    wakeUp_.notify_one();
+}
+
 bool WorkerThreads::stopping() const {
     std::lock_guard lock(mutex_);
     return stopping_;
@@ -42,7 +50,9 @@ std::uint64_t WorkerThreads::wakeCount() const {
 void WorkerThreads::sleep(std::chrono::milliseconds wait, std::uint64_t seenWakes) {
     std::unique_lock lock(mutex_);
     wakeUp_.wait_for(lock, std::max(wait, std::chrono::milliseconds(1)),
-                     [&] { return stopping_ || wakes_ != seenWakes; });
+                     [&] { return stopping_ || wakes_ != seenWakes || tickets_ > 0; });
+    if (tickets_ > 0)
+        --tickets_;
 }
 
 } // namespace dpp::bridge

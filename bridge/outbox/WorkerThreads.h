@@ -22,9 +22,13 @@ public:
     void start(std::size_t count, const std::function<void(std::size_t index)>& body);
     void stop();
     void wake();
+    // Wakes one sleeping thread (or lets the next one to sleep go on at once): work that one
+    // thread takes, such as a handed chunk.
+    void wakeOne();
 
     bool stopping() const;
-    // Read before a round; sleep() returns early if wake() was called since.
+    // Read before a round; sleep() returns early if wake() was called since, or takes a
+    // wakeOne() ticket.
     std::uint64_t wakeCount() const;
     void sleep(std::chrono::milliseconds wait, std::uint64_t seenWakes);
 
@@ -34,6 +38,7 @@ private:
     std::condition_variable wakeUp_;
     bool stopping_ = false;
     std::uint64_t wakes_ = 0;
+    std::uint64_t tickets_ = 0; // wakeOne() calls no sleeper has taken yet
 };
 
 } // namespace dpp::bridge
