@@ -27,6 +27,16 @@ struct Woken {
         std::unique_lock lock(mutex);
         return changed.wait_for(lock, 10s, [&] { return count >= expected; });
     }
+    bool released = false;
+    void release() {
+        std::lock_guard lock(mutex);
+        released = true;
+        changed.notify_all();
+    }
+    void waitForRelease() {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return released; });
+    }
     int now() {
         std::lock_guard lock(mutex);
         return count;
@@ -49,11 +59,15 @@ BOOST_AUTO_TEST_CASE(a_wake_one_with_nobody_asleep_lets_the_next_sleep_go_on_onc
 }
 
 BOOST_AUTO_TEST_CASE(wake_one_rouses_one_sleeper_and_wake_rouses_them_all) {
-    WorkerThreads threads;
     Woken woken;
     std::mutex asleepMutex;
     std::condition_variable asleepChanged;
     int asleep = 0;
+    WorkerThreads threads; // joined before what its threads use goes
+    struct ReleaseOnExit { // before the threads are joined, however the test ends
+        Woken& woken;
+        ~ReleaseOnExit() { woken.release(); }
+    } releaseOnExit{woken};
     threads.start(3, [&](std::size_t) {
         std::uint64_t seen = threads.wakeCount();
         {
@@ -63,8 +77,7 @@ BOOST_AUTO_TEST_CASE(wake_one_rouses_one_sleeper_and_wake_rouses_them_all) {
         }
         threads.sleep(60s, seen);
         woken.add();
-        while (!threads.stopping())
-            threads.sleep(60s, threads.wakeCount());
+        woken.waitForRelease(); // not asleep again: a second sleep could take a ticket
     });
     {
         std::unique_lock lock(asleepMutex);
@@ -76,6 +89,7 @@ BOOST_AUTO_TEST_CASE(wake_one_rouses_one_sleeper_and_wake_rouses_them_all) {
     BOOST_TEST(woken.now() == 2); // the third sleeps on
     threads.wake();
     BOOST_REQUIRE(woken.waitFor(3));
+    woken.release();
     threads.stop();
 }
 
