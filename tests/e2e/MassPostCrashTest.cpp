@@ -219,6 +219,11 @@ BOOST_AUTO_TEST_CASE(a_mass_post_killed_mid_page_is_finished_by_resume_without_l
                       : with(sender, {"masspost", "resume", "1"});
         Poco::ProcessHandle post = Poco::Process::launch(DPPBRIDGE_EXECUTABLE, words);
         std::this_thread::sleep_for(std::chrono::milliseconds(lifetimeMs(random)));
+        // A slow start (the sanitizers) must not be killed before its batch exists.
+        auto deadline = std::chrono::steady_clock::now() + 30s;
+        while (kill == 0 && runBridge(with(sender, {"masspost", "status", "1"})).status != 0 &&
+               Poco::Process::isRunning(post) && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(20ms);
         Poco::Process::kill(post);
         post.wait();
     }
