@@ -26,6 +26,12 @@ protected:
         Poco::Net::HTTPClientSession::connect(address);
     }
 
+public:
+    void connectIfClosed() {
+        if (!connected())
+            reconnect();
+    }
+
 private:
     const DestinationPolicy& policy_;
 };
@@ -47,6 +53,13 @@ private:
 };
 
 } // namespace
+
+void connectPlainSession(Poco::Net::HTTPClientSession& session) {
+    auto* guarded = dynamic_cast<GuardedHttpSession*>(&session);
+    if (!guarded)
+        throw Poco::Net::NetException("not a plain http session of openGuardedSession");
+    guarded->connectIfClosed();
+}
 
 std::unique_ptr<Poco::Net::HTTPClientSession>
 openGuardedSession(const mapping::UrlParts& target, const DestinationPolicy& policy,

@@ -30,4 +30,8 @@ std::unique_ptr<Poco::Net::HTTPClientSession>
 openGuardedSession(const mapping::UrlParts& target, const DestinationPolicy& policy,
                    Poco::Net::Context::Ptr tlsContext);
 
+// Connects a plain http session from openGuardedSession that is not connected (as its
+// sendRequest would: through the policy), for requests written on its socket directly.
+void connectPlainSession(Poco::Net::HTTPClientSession& session);
+
 } // namespace dpp::bridge

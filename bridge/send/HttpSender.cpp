@@ -3,6 +3,7 @@
 #include "bridge/Version.h"
 #include "bridge/send/GuardedSession.h"
 #include "bridge/send/NetworkFailure.h"
+#include "bridge/send/PlainWire.h"
 
 #include <Poco/Net/AcceptCertificateHandler.h>
 #include <Poco/Net/HTTPBasicCredentials.h>
@@ -30,10 +31,10 @@ bool isRetryableStatus(int status) {
     return status == 408 || status == 429 || (status >= 500 && status <= 599);
 }
 
-std::optional<std::chrono::seconds> parseRetryAfter(const Poco::Net::HTTPResponse& response) {
-    if (!response.has("Retry-After"))
+std::optional<std::chrono::seconds> parseRetryAfter(const std::optional<std::string>& header) {
+    if (!header)
         return std::nullopt;
-    const std::string& value = response.get("Retry-After");
+    const std::string& value = *header;
     long seconds = 0;
     auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
     if (error == std::errc() && end == value.data() + value.size() && seconds >= 0)
@@ -166,9 +167,41 @@ std::size_t ConnectionCache::open() const {
     return count;
 }
 
-// Writes one request on an open session.
+// Writes one request on an open session: on a plain connection's socket directly
+// (bridge/send/PlainWire.h), through POCO's request objects over TLS.
 void HttpSender::writeRequest(Poco::Net::HTTPClientSession& session,
                               const mapping::UrlParts& target, const OutgoingRequest& request) {
+    if (!session.secure()) {
+        connectPlainSession(session);
+        std::vector<wire::Header> headers;
+        headers.reserve(10);
+        // As POCO writes them: the port unless it is 80, IPv6 literals in brackets.
+        std::string host =
+            target.host.find(':') != std::string::npos ? "[" + target.host + "]" : target.host;
+        if (target.port != 80)
+            host += ":" + std::to_string(target.port);
+        headers.push_back({"Host", std::move(host)});
+        headers.push_back({"Connection", session.getKeepAlive() ? "Keep-Alive" : "Close"});
+        headers.push_back({"User-Agent", userAgent()});
+        headers.push_back({"Idempotency-Key", request.idempotencyKey});
+        headers.push_back({"webhook-id", request.idempotencyKey});
+        if (!request.hops.empty())
+            headers.push_back({kHopsHeader, request.hops});
+        if (request.auth) {
+            Poco::Net::HTTPRequest credentials;
+            Poco::Net::HTTPBasicCredentials(request.auth->username, request.auth->password)
+                .authenticate(credentials);
+            headers.push_back({"Authorization", credentials.get("Authorization")});
+        }
+        if (request.method == "POST") {
+            headers.push_back({"Content-Type", request.contentType});
+            headers.push_back({"Content-Length", std::to_string(request.body.size())});
+        }
+        wire::writeRequest(session.socket(), request.method, pathOf(request.url), headers,
+                           request.method == "POST" ? std::string_view(request.body)
+                                                    : std::string_view());
+        return;
+    }
     Poco::Net::HTTPRequest httpRequest(request.method, pathOf(request.url),
                                        Poco::Net::HTTPMessage::HTTP_1_1);
     httpRequest.setHost(target.host, static_cast<Poco::UInt16>(target.port));
@@ -195,21 +228,37 @@ void HttpSender::writeRequest(Poco::Net::HTTPClientSession& session,
 // whether it still can.
 bool HttpSender::readResponse(Poco::Net::HTTPClientSession& session, const OutgoingRequest& request,
                               SendResult& result) {
-    Poco::Net::HTTPResponse response;
-    std::istream& answer = session.receiveResponse(response);
-    result.statusCode = static_cast<int>(response.getStatus());
-    std::string text;
     const std::string& rule = request.successBodyContains;
     std::size_t limit = rule.empty() ? excerptBytes_ : std::max(excerptBytes_, kBodyRuleLimit);
-    char buffer[8192];
-    while (text.size() < limit && answer) {
-        answer.read(buffer,
-                    static_cast<std::streamsize>(std::min(sizeof(buffer), limit - text.size())));
-        text.append(buffer, static_cast<std::size_t>(answer.gcount()));
+    std::string text, reason, location;
+    bool readToEnd = false, keepAlive = false;
+    if (!session.secure()) {
+        wire::Answer answer = wire::readAnswer(session.socket(), limit, request.method == "HEAD");
+        result.statusCode = answer.status;
+        text = std::move(answer.body);
+        reason = std::move(answer.reason);
+        location = answer.header("Location").value_or("");
+        result.retryAfter = parseRetryAfter(answer.header("Retry-After"));
+        readToEnd = answer.readToEnd;
+        keepAlive = answer.keepAlive;
+    } else {
+        Poco::Net::HTTPResponse response;
+        std::istream& answer = session.receiveResponse(response);
+        result.statusCode = static_cast<int>(response.getStatus());
+        char buffer[8192];
+        while (text.size() < limit && answer) {
+            answer.read(buffer, static_cast<std::streamsize>(
+                                    std::min(sizeof(buffer), limit - text.size())));
+            text.append(buffer, static_cast<std::size_t>(answer.gcount()));
+        }
+        readToEnd = !answer || answer.peek() == std::char_traits<char>::eof();
+        reason = response.getReason();
+        location = response.get("Location", "");
+        if (response.has("Retry-After"))
+            result.retryAfter = parseRetryAfter(response.get("Retry-After"));
+        keepAlive = response.getKeepAlive();
     }
-    bool readToEnd = !answer || answer.peek() == std::char_traits<char>::eof();
     result.responseExcerpt = text.substr(0, excerptBytes_);
-    result.retryAfter = parseRetryAfter(response);
     bool success2xx = result.statusCode >= 200 && result.statusCode <= 299;
     if (success2xx && (rule.empty() || text.find(rule) != std::string::npos)) {
         result.delivered = true;
@@ -217,13 +266,13 @@ bool HttpSender::readResponse(Poco::Net::HTTPClientSession& session, const Outgo
         result.error = "HTTP " + std::to_string(result.statusCode) +
                        " but the response does not contain '" + rule + "'";
     } else if (result.statusCode >= 300 && result.statusCode <= 399) {
-        result.error = "HTTP " + std::to_string(result.statusCode) + " redirect to '" +
-                       response.get("Location", "") + "' not followed";
+        result.error = "HTTP " + std::to_string(result.statusCode) + " redirect to '" + location +
+                       "' not followed";
     } else {
-        result.error = "HTTP " + std::to_string(result.statusCode) + " " + response.getReason();
+        result.error = "HTTP " + std::to_string(result.statusCode) + " " + reason;
         result.retryable = isRetryableStatus(result.statusCode);
     }
-    return readToEnd && response.getKeepAlive();
+    return readToEnd && keepAlive;
 }
 
 PendingSend HttpSender::begin(const OutgoingRequest& request, ConnectionCache* connections) {
