@@ -42,7 +42,7 @@ bool containsToken(std::string_view list, std::string_view token) {
 // pipelining) and is dropped with the reader.
 class Reader {
 public:
-    explicit Reader(Poco::Net::StreamSocket& socket) : socket_(socket) {}
+    explicit Reader(const Receive& receive) : receive_(receive) {}
 
     // Reads more; false at the end of the connection.
     bool fill() {
@@ -51,7 +51,7 @@ public:
             start_ = 0;
         }
         char chunk[16 * 1024];
-        int got = socket_.receiveBytes(chunk, sizeof(chunk));
+        int got = receive_(chunk, static_cast<int>(sizeof(chunk)));
         if (got <= 0)
             return false;
         data_.append(chunk, static_cast<std::size_t>(got));
@@ -77,7 +77,7 @@ public:
     }
 
 private:
-    Poco::Net::StreamSocket& socket_;
+    const Receive& receive_;
     std::string data_;
     std::size_t start_ = 0;
 };
@@ -178,7 +178,13 @@ void writeRequest(Poco::Net::StreamSocket& socket, std::string_view method, std:
 }
 
 Answer readAnswer(Poco::Net::StreamSocket& socket, std::size_t limit, bool noBody) {
-    Reader reader(socket);
+    return readAnswer(
+        [&socket](char* buffer, int size) { return socket.receiveBytes(buffer, size); }, limit,
+        noBody);
+}
+
+Answer readAnswer(const Receive& receive, std::size_t limit, bool noBody) {
+    Reader reader(receive);
     Answer answer;
     do
         readHead(reader, answer);

@@ -9,6 +9,7 @@
 #include <Poco/Net/StreamSocket.h>
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,5 +41,9 @@ struct Answer {
 // Reads one answer: its head, then its body (by Content-Length, chunked, or to the end of the
 // connection) up to limit bytes. noBody: the answer to a HEAD request.
 Answer readAnswer(Poco::Net::StreamSocket& socket, std::size_t limit, bool noBody = false);
+// The same from any source of bytes: receive(buffer, size) returns how many it put there, 0 at
+// the end (for the fuzzer, tests/fuzz/fuzz_answer.cpp).
+using Receive = std::function<int(char* buffer, int size)>;
+Answer readAnswer(const Receive& receive, std::size_t limit, bool noBody = false);
 
 } // namespace dpp::bridge::wire
