@@ -25,6 +25,8 @@ namespace {
 
 // The widest window a worker sending handed pages keeps (measured: bench/NOTES.md, "Session 7").
 constexpr std::size_t kHandedWindow = 8;
+// Sent chunks waiting for an idle worker to write them; beyond, their senders write them.
+constexpr std::size_t kMostSentUnwritten = 4;
 
 std::string base64(const std::string& text) {
     std::ostringstream out;
@@ -279,12 +281,16 @@ void DeliveryWorkers::start(std::size_t threads) {
 void DeliveryWorkers::stop() {
     threads_.stop();
     std::deque<HandedChunk> unbegun;
+    std::deque<SentChunk> sent;
     {
         std::lock_guard lock(handedMutex_);
         unbegun.swap(handed_);
+        sent.swap(sent_);
         handedCount_ = 0;
     }
     handedTaken_.notify_all();
+    for (SentChunk& chunk : sent)
+        writeHanded(chunk.chunk, chunk.outcomes);
     for (HandedChunk& chunk : unbegun) {
         std::vector<AttemptOutcome> none;
         writeHanded(chunk, none); // queued, for whoever sends next
@@ -411,7 +417,16 @@ void DeliveryWorkers::giveBack(Worker& worker, const std::vector<ClaimedDelivery
     }
 }
 
-void DeliveryWorkers::sendHanded(Worker& worker, HandedChunk& chunk) {
+std::optional<DeliveryWorkers::SentChunk> DeliveryWorkers::takeSent() {
+    std::lock_guard lock(handedMutex_);
+    if (sent_.empty())
+        return std::nullopt;
+    std::optional<SentChunk> chunk(std::move(sent_.front()));
+    sent_.pop_front();
+    return chunk;
+}
+
+void DeliveryWorkers::sendHanded(Worker& worker, HandedChunk chunk) {
     // Sent as claims are, without an id yet: each is written with its attempt.
     std::vector<ClaimedDelivery> views;
     views.reserve(chunk.deliveries.size());
@@ -429,7 +444,20 @@ void DeliveryWorkers::sendHanded(Worker& worker, HandedChunk& chunk) {
         views.push_back(std::move(view));
     }
     Attempted attempted = attemptAll(worker, views, chunk.leasedAt, handedWindow_);
-    writeHanded(chunk, attempted.outcomes);
+    // Written by an idle worker while this one sends on; by this one when a few wait already
+    // (the writer is behind) or when stopping.
+    bool queued = false;
+    {
+        std::lock_guard lock(handedMutex_);
+        if (sent_.size() < kMostSentUnwritten && !threads_.stopping()) {
+            sent_.push_back({std::move(chunk), std::move(attempted.outcomes)});
+            queued = true;
+        }
+    }
+    if (queued)
+        threads_.wakeOne();
+    else
+        writeHanded(chunk, attempted.outcomes);
 }
 
 void DeliveryWorkers::writeHanded(HandedChunk& chunk, std::vector<AttemptOutcome>& outcomes) {
@@ -494,12 +522,16 @@ void DeliveryWorkers::run(std::size_t index) {
         if (handedSending_.fetch_add(1) < handedSenders_) {
             std::optional<HandedChunk> chunk = takeHanded();
             if (chunk)
-                sendHanded(worker, *chunk);
+                sendHanded(worker, std::move(*chunk));
             handedSending_.fetch_sub(1);
             if (chunk)
                 continue;
         } else {
             handedSending_.fetch_sub(1);
+        }
+        if (auto sent = takeSent()) {
+            writeHanded(sent->chunk, sent->outcomes);
+            continue;
         }
         requeueExpiredPages();
         std::vector<ClaimedDelivery> claimed;

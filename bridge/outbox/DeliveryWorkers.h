@@ -106,7 +106,14 @@ private:
     // Gives claimed deliveries that attemptAll did not begin back to the store.
     void giveBack(Worker& worker, const std::vector<ClaimedDelivery>& claimed,
                   const Attempted& attempted, const std::string& owner);
-    void sendHanded(Worker& worker, HandedChunk& chunk);
+    // A handed chunk sent, its outcomes waiting to be written by another worker, so that its
+    // sender goes on sending meanwhile.
+    struct SentChunk {
+        HandedChunk chunk;
+        std::vector<AttemptOutcome> outcomes;
+    };
+    void sendHanded(Worker& worker, HandedChunk chunk);
+    std::optional<SentChunk> takeSent();
     // Writes a handed chunk: each delivery with its outcome, queued when it has none.
     void writeHanded(HandedChunk& chunk, std::vector<AttemptOutcome>& outcomes);
     // Queues again what a dead process's leased pages left unwritten, once per idle poll.
@@ -124,10 +131,11 @@ private:
     int signalHandle_ = 0; // OutboxSignal: new work committed in this process
 
     std::string leaseOwner_;
-    std::mutex handedMutex_; // guards the three below
+    std::mutex handedMutex_; // guards the four below
     std::condition_variable handedTaken_;
     std::deque<HandedChunk> handed_;
     std::size_t handedCount_ = 0;
+    std::deque<SentChunk> sent_; // guarded by handedMutex_ too
     std::atomic<std::int64_t> pagesCheckedMs_{0};
     // Handed pages go to a few workers at a time, each with a wide window, the requests in
     // flight staying at delivery.workers x delivery.in_flight: fewer threads woken per answer
