@@ -95,7 +95,7 @@ public:
     }
 
     // Sends and records one delivery.
-    AttemptOutcome deliver(const ClaimedDelivery& delivery) {
+    AttemptOutcome deliver(ClaimedDelivery delivery) {
         std::vector<AttemptOutcome> outcomes{attempt(delivery)};
         record(outcomes);
         return outcomes.front();
@@ -135,7 +135,7 @@ public:
     }
 
     // Sends one delivery and judges the answer; the caller records it.
-    AttemptOutcome attempt(const ClaimedDelivery& delivery) {
+    AttemptOutcome attempt(ClaimedDelivery& delivery) {
         InFlight sending;
         if (auto unsent = begin(delivery, sending))
             return *unsent;
@@ -151,17 +151,18 @@ public:
     };
 
     // Writes delivery's request (the answer is read by complete()), or returns the outcome of
-    // an attempt that could not be made: a request or password that cannot be opened.
-    std::optional<AttemptOutcome> begin(const ClaimedDelivery& delivery, InFlight& sending) {
+    // an attempt that could not be made: a request or password that cannot be opened. The
+    // delivery's wire URL and body are moved into the request, not copied.
+    std::optional<AttemptOutcome> begin(ClaimedDelivery& delivery, InFlight& sending) {
         AttemptOutcome& outcome = sending.outcome;
         outcome.deliveryId = delivery.id;
         AttemptResult& result = outcome.result;
         result.attempt.startedAt = formatTime(owner_.clock_.nowMs());
         OutgoingRequest& request = sending.request;
         request.method = delivery.method;
-        request.url = delivery.wireUrl;
+        request.url = std::move(delivery.wireUrl);
         request.contentType = delivery.contentType;
-        request.body = delivery.wireBody;
+        request.body = std::move(delivery.wireBody);
         request.idempotencyKey = delivery.idempotencyKey;
         request.hops = delivery.hops;
         outcome.attemptNumber = delivery.attempts + 1;
@@ -349,7 +350,7 @@ void DeliveryWorkers::wake() {
 }
 
 DeliveryWorkers::Attempted
-DeliveryWorkers::attemptAll(Worker& worker, const std::vector<ClaimedDelivery>& claimed,
+DeliveryWorkers::attemptAll(Worker& worker, std::vector<ClaimedDelivery>& claimed,
                             std::chrono::steady_clock::time_point claimedAt, std::size_t window) {
     // A delivery whose turn comes too late for one more attempt within the lease (a slow
     // destination ahead of it) is given back rather than sent when another worker may
@@ -366,7 +367,7 @@ DeliveryWorkers::attemptAll(Worker& worker, const std::vector<ClaimedDelivery>& 
     };
     // Once stopping or late, every later one is too: they are given back together.
     for (std::size_t position = 0; position < claimed.size(); ++position) {
-        const ClaimedDelivery& delivery = claimed[position];
+        ClaimedDelivery& delivery = claimed[position];
         try {
             // Its turn comes when the window has room: the oldest answer is read first.
             if (inFlight.size() >= window)
@@ -623,7 +624,7 @@ std::optional<AttemptOutcome> DeliveryWorkers::deliverClaimed(std::int64_t deliv
     auto claimed = DeliveryStore(database_).claimed(deliveryId, worker.id());
     if (!claimed)
         return std::nullopt;
-    return worker.deliver(*claimed);
+    return worker.deliver(std::move(*claimed));
 }
 
 std::optional<AttemptOutcome> DeliveryWorkers::deliverNow(std::int64_t deliveryId) {
@@ -631,7 +632,7 @@ std::optional<AttemptOutcome> DeliveryWorkers::deliverNow(std::int64_t deliveryI
     auto claimed = worker.claim(1, deliveryId);
     if (claimed.empty())
         return std::nullopt;
-    return worker.deliver(claimed.front());
+    return worker.deliver(std::move(claimed.front()));
 }
 
 } // namespace dpp::bridge

@@ -100,8 +100,9 @@ private:
     void run(std::size_t index);
     void tally(DrainSummary& summary, const AttemptOutcome& outcome);
     std::optional<HandedChunk> takeHanded();
-    // window: requests kept on the wire at once, each on its own connection.
-    Attempted attemptAll(Worker& worker, const std::vector<ClaimedDelivery>& claimed,
+    // window: requests kept on the wire at once, each on its own connection. Each begun
+    // delivery's wire URL and body are moved to the wire (the rest of it stays).
+    Attempted attemptAll(Worker& worker, std::vector<ClaimedDelivery>& claimed,
                          std::chrono::steady_clock::time_point claimedAt, std::size_t window);
     // Gives claimed deliveries that attemptAll did not begin back to the store.
     void giveBack(Worker& worker, const std::vector<ClaimedDelivery>& claimed,

@@ -175,12 +175,7 @@ void HttpSender::writeRequest(Poco::Net::HTTPClientSession& session,
         connectPlainSession(session);
         std::vector<wire::Header> headers;
         headers.reserve(10);
-        // As POCO writes them: the port unless it is 80, IPv6 literals in brackets.
-        std::string host =
-            target.host.find(':') != std::string::npos ? "[" + target.host + "]" : target.host;
-        if (target.port != 80)
-            host += ":" + std::to_string(target.port);
-        headers.push_back({"Host", std::move(host)});
+        headers.push_back({"Host", hostHeader(target)}); // plain http: the port unless 80
         headers.push_back({"Connection", session.getKeepAlive() ? "Keep-Alive" : "Close"});
         headers.push_back({"User-Agent", userAgent()});
         headers.push_back({"Idempotency-Key", request.idempotencyKey});
