@@ -69,18 +69,10 @@ bool anyWithStatus(const std::vector<std::string>& globals, const std::string& s
                ->size() > 0;
 }
 
-} // namespace
-
-BOOST_AUTO_TEST_SUITE(mass_post_crash)
-
-BOOST_AUTO_TEST_CASE(a_mass_post_survives_twenty_sigkills_without_loss_or_doubles) {
-    auto started = std::chrono::steady_clock::now();
-    auto elapsed = [&] {
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    };
-    TempDir dir;
-    auto sender = configured(dir, "sender");
-    auto receiving = configured(dir, "receiver");
+// Accounts 1001 (the sender, with kContacts contacts whose names carry &, = and %) and 2002
+// (the receiver, with a data source); returns the data source's path.
+std::string addAccountsAndContacts(const TempDir& dir, const std::vector<std::string>& sender,
+                                   const std::vector<std::string>& receiving) {
     expectOk(with(sender, {"account", "add", "--id", "1001", "--name", "Sender"}));
     expectOk(with(receiving, {"account", "add", "--id", "2002", "--name", "Receiver"}));
     std::string path = trimmed(
@@ -93,16 +85,37 @@ BOOST_AUTO_TEST_CASE(a_mass_post_survives_twenty_sigkills_without_loss_or_double
                      << "\n";
     }
     expectOk(with(sender, {"contact", "import", "--account", "1001", dir.file("contacts.jsonl")}));
+    return path;
+}
 
-    ServeProcess receiver(receiving, dir.path(), "receiver");
+// Webhook 1 of the sender: its contacts to the receiver's data source at port and path.
+void applyWebhook(const TempDir& dir, const std::vector<std::string>& sender, int port,
+                  const std::string& path) {
     std::ofstream(dir.file("webhook.json"))
-        << R"({"title": "To 2002", "account": 1001, "url": "http://127.0.0.1:)" << receiver.port()
-        << path << R"(", "method": "POST", "format": "form",
+        << R"({"title": "To 2002", "account": 1001, "url": "http://127.0.0.1:)" << port << path
+        << R"(", "method": "POST", "format": "form",
               "success": {"body_contains": "Success"},
               "pairs": [{"key": "externalid", "field": "ID"},
                         {"key": "firstname", "field": "FIRSTNAME"},
                         {"key": "lastname", "field": "LASTNAME"}]})";
     expectOk(with(sender, {"webhook", "apply", dir.file("webhook.json")}));
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(mass_post_crash)
+
+BOOST_AUTO_TEST_CASE(a_mass_post_survives_twenty_sigkills_without_loss_or_doubles) {
+    auto started = std::chrono::steady_clock::now();
+    auto elapsed = [&] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    };
+    TempDir dir;
+    auto sender = configured(dir, "sender");
+    auto receiving = configured(dir, "receiver");
+    std::string path = addAccountsAndContacts(dir, sender, receiving);
+    ServeProcess receiver(receiving, dir.path(), "receiver");
+    applyWebhook(dir, sender, receiver.port(), path);
     // Queued, not sent: --no-wait returns once every page is in the outbox.
     CommandResult queued =
         expectOk(with(sender, {"masspost", "--webhook", "1", "--all", "--yes", "--no-wait"}));
@@ -188,25 +201,9 @@ BOOST_AUTO_TEST_CASE(a_mass_post_killed_mid_page_is_finished_by_resume_without_l
     auto sender = configured(dir, "sender");
     auto receiving = configured(dir, "receiver");
     constexpr int kPosted = kContacts;
-    expectOk(with(sender, {"account", "add", "--id", "1001", "--name", "Sender"}));
-    expectOk(with(receiving, {"account", "add", "--id", "2002", "--name", "Receiver"}));
-    std::string path = trimmed(
-        expectOk(with(receiving, {"datasource", "add", "--account", "2002", "--name", "In"})).out);
-    {
-        std::ofstream contacts(dir.file("contacts.jsonl"));
-        for (int id = 1; id <= kPosted; ++id)
-            contacts << R"({"id": )" << id << R"(, "firstname": "Contact )" << id << R"("})"
-                     << "\n";
-    }
-    expectOk(with(sender, {"contact", "import", "--account", "1001", dir.file("contacts.jsonl")}));
+    std::string path = addAccountsAndContacts(dir, sender, receiving);
     ServeProcess receiver(receiving, dir.path(), "receiver");
-    std::ofstream(dir.file("webhook.json"))
-        << R"({"title": "To 2002", "account": 1001, "url": "http://127.0.0.1:)" << receiver.port()
-        << path << R"(", "method": "POST", "format": "form",
-              "success": {"body_contains": "Success"},
-              "pairs": [{"key": "externalid", "field": "ID"},
-                        {"key": "firstname", "field": "FIRSTNAME"}]})";
-    expectOk(with(sender, {"webhook", "apply", dir.file("webhook.json")}));
+    applyWebhook(dir, sender, receiver.port(), path);
 
     unsigned seed = std::random_device{}();
     BOOST_TEST_MESSAGE("mass post kill test seed " << seed);

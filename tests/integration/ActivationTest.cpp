@@ -87,6 +87,23 @@ struct ActivationFixture {
         return byContact;
     }
 
+    // A page lease as a mass post's workers would hold it.
+    static BatchStore::PageLease pageLease(const std::string& owner, std::int64_t leaseMs) {
+        BatchStore::PageLease lease;
+        lease.owner = owner;
+        lease.leaseMs = leaseMs;
+        return lease;
+    }
+
+    // A first attempt answered 200 at nowMs.
+    static AttemptResult deliveredAt(std::int64_t nowMs) {
+        AttemptResult result;
+        result.attempt.startedAt = formatTime(nowMs);
+        result.attempt.statusCode = 200;
+        result.attempt.outcome = result.status = "delivered";
+        return result;
+    }
+
     // A mass post of every contact of account 1001.
     Batch newMassPost(BatchStore& batches) {
         ContactSelection selection;
@@ -256,9 +273,7 @@ BOOST_AUTO_TEST_CASE(a_mass_post_page_is_leased_to_its_workers_as_one_row_unless
     Batch batch = newMassPost(batches);
     PreparedWebhook prepared(*database, WebhookStore(*database).require(webhookId));
     std::int64_t now = SystemClock().nowMs();
-    BatchStore::PageLease lease;
-    lease.owner = "test/pages";
-    lease.leaseMs = 60000;
+    BatchStore::PageLease lease = pageLease("test/pages", 60000);
     BOOST_TEST(batches.queueNextPage(batch.id, prepared, 5, now, &lease) == 5u);
     BOOST_REQUIRE(lease.leased.size() == 5u);
     BOOST_TEST(lease.pageId != 0);
@@ -280,17 +295,16 @@ BOOST_AUTO_TEST_CASE(a_mass_post_page_is_leased_to_its_workers_as_one_row_unless
     std::vector<FirstAttempt> attempts;
     for (std::size_t i = 0; i < lease.leased.size(); ++i) {
         FirstAttempt first{&lease.leased[i], std::nullopt};
-        if (i < 4) {
-            AttemptResult result;
-            result.attempt.startedAt = formatTime(now);
-            result.attempt.statusCode = i < 3 ? 200 : 503;
-            result.attempt.outcome = i < 3 ? "delivered" : "retryable";
-            result.status = i < 3 ? "delivered" : "queued";
-            if (i == 3) {
-                result.nextAttemptMs = now + 1000;
-                result.attempt.error = "HTTP 503";
-                result.destinationFailed = true;
-            }
+        if (i < 3) {
+            first.result = deliveredAt(now);
+        } else if (i == 3) {
+            AttemptResult result = deliveredAt(now);
+            result.attempt.statusCode = 503;
+            result.attempt.outcome = "retryable";
+            result.status = "queued";
+            result.nextAttemptMs = now + 1000;
+            result.attempt.error = "HTTP 503";
+            result.destinationFailed = true;
             first.result = result;
         }
         attempts.push_back(first);
@@ -343,19 +357,12 @@ BOOST_AUTO_TEST_CASE(a_page_whose_lease_ran_out_is_queued_again_without_what_was
     Batch batch = newMassPost(batches);
     PreparedWebhook prepared(*database, WebhookStore(*database).require(webhookId));
     std::int64_t now = SystemClock().nowMs();
-    BatchStore::PageLease lease;
-    lease.owner = "dead/pages";
-    lease.leaseMs = 1000;
+    BatchStore::PageLease lease = pageLease("dead/pages", 1000);
     BOOST_TEST(batches.queueNextPage(batch.id, prepared, 6, now, &lease) == 6u);
     // Its process wrote two of them, then died.
     std::vector<FirstAttempt> attempts;
-    for (std::size_t i = 0; i < 2; ++i) {
-        AttemptResult result;
-        result.attempt.startedAt = formatTime(now);
-        result.attempt.statusCode = 200;
-        result.attempt.outcome = result.status = "delivered";
-        attempts.push_back({&lease.leased[i], result});
-    }
+    for (std::size_t i = 0; i < 2; ++i)
+        attempts.push_back({&lease.leased[i], deliveredAt(now)});
     DeliveryStore(*database).recordFirstAttempts(attempts, now, PausePolicy{});
     BOOST_TEST(batches.pendingCount(batch.id) == 4);
     BOOST_TEST(batches.requeueExpiredPages(now + 500) == 0u); // still leased
@@ -383,9 +390,7 @@ BOOST_AUTO_TEST_CASE(a_cancelled_batch_s_expired_page_is_queued_cancelled) {
     Batch batch = newMassPost(batches);
     PreparedWebhook prepared(*database, WebhookStore(*database).require(webhookId));
     std::int64_t now = SystemClock().nowMs();
-    BatchStore::PageLease lease;
-    lease.owner = "dead/pages";
-    lease.leaseMs = 1000;
+    BatchStore::PageLease lease = pageLease("dead/pages", 1000);
     BOOST_TEST(batches.queueNextPage(batch.id, prepared, 10, now, &lease) == 4u);
     batches.cancel(batch.id, "test");
     BOOST_TEST(batches.requeueExpiredPages(now + 2000) == 4u);
@@ -401,9 +406,7 @@ BOOST_AUTO_TEST_CASE(handed_deliveries_nobody_began_are_queued_when_the_workers_
     {
         SystemClock clock; // outlives the workers, who read it until they have stopped
         DeliveryWorkers workers(config, *database, clock, "handed"); // never started
-        BatchStore::PageLease lease;
-        lease.owner = workers.leaseOwner();
-        lease.leaseMs = workers.leaseMs();
+        BatchStore::PageLease lease = pageLease(workers.leaseOwner(), workers.leaseMs());
         BOOST_TEST(batches.queueNextPage(batch.id, prepared, 100, SystemClock().nowMs(), &lease) ==
                    10u);
         workers.handOver(std::move(lease.leased), lease.pageId, std::chrono::steady_clock::now());
