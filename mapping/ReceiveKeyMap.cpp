@@ -4,13 +4,18 @@
 
 namespace dpp::mapping {
 
-ReceiveKeyMap::ReceiveKeyMap(std::map<std::string, SystemField> extraKeys) {
+ReceiveKeyMap::ReceiveKeyMap(std::map<std::string, SystemField> extraKeys,
+                             std::map<std::string, std::string> customKeys) {
     for (const auto& field : systemFields())
         if (!field.dataSourceKey.empty())
             keys_.emplace(std::string(field.dataSourceKey), field.field);
     for (auto& [key, field] : extraKeys)
         if (isPostable(field)) // ID, ACCTID and CREATED belong to the store
             keys_[key] = field;
+    for (auto& [key, name] : customKeys) { // the data source's own map before the defaults
+        keys_.erase(key);
+        customKeys_.emplace(key, name);
+    }
 }
 
 bool ReceiveKeyMap::isPostable(SystemField field) {
@@ -23,6 +28,13 @@ ReceiveKeyMap::Result ReceiveKeyMap::apply(const KeyValues& posted) const {
         auto it = keys_.find(key);
         if (it != keys_.end()) {
             result.contact.set(it->second, value);
+            if (std::find(result.postedFields.begin(), result.postedFields.end(), it->second) ==
+                result.postedFields.end())
+                result.postedFields.push_back(it->second);
+            continue;
+        }
+        if (auto custom = customKeys_.find(key); custom != customKeys_.end()) {
+            result.contact.custom[custom->second] = value;
             continue;
         }
         result.unmapped.emplace_back(key, value);

@@ -14,12 +14,15 @@ namespace dpp::mapping {
 
 class ReceiveKeyMap {
 public:
-    explicit ReceiveKeyMap(std::map<std::string, SystemField> extraKeys = {});
+    // customKeys: posted key -> custom field name (checked after the system keys).
+    explicit ReceiveKeyMap(std::map<std::string, SystemField> extraKeys = {},
+                           std::map<std::string, std::string> customKeys = {});
 
     struct Result {
         Contact contact;
-        std::vector<std::string> ignoredKeys; // in the order posted, each once
-        KeyValues unmapped;                   // the ignored pairs, for special parameters
+        std::vector<SystemField> postedFields; // the system fields posted, each once
+        std::vector<std::string> ignoredKeys;  // in the order posted, each once
+        KeyValues unmapped;                    // the ignored pairs, for special parameters
     };
     // A key posted twice keeps its last value (as PHP-based receivers do).
     Result apply(const KeyValues& posted) const;
@@ -29,6 +32,7 @@ public:
 
 private:
     std::map<std::string, SystemField, std::less<>> keys_;
+    std::map<std::string, std::string, std::less<>> customKeys_;
 };
 
 } // namespace dpp::mapping

@@ -4,11 +4,15 @@
 #include "bridge/cli/Commands.h"
 #include "bridge/cli/Output.h"
 #include "bridge/documents/DocumentCopies.h"
+#include "bridge/receive/DataSourceImport.h"
 #include "bridge/store/ContactExtrasStore.h"
 #include "bridge/store/ContactStore.h"
 #include "bridge/store/PaymentStore.h"
 
+#include <chrono>
 #include <ostream>
+
+#include <unistd.h>
 
 namespace dpp::bridge {
 
@@ -40,9 +44,94 @@ int accountList(const Arguments& arguments, CommandContext& context) {
     return 0;
 }
 
+// Rows done of the file, on stderr: a bar redrawn in place on a terminal, nothing otherwise
+// beyond the summary (a batch job's log gets one line, not a line per chunk).
+class ImportProgressBar {
+public:
+    explicit ImportProgressBar(std::ostream& err)
+        : err_(err), terminal_(::isatty(STDERR_FILENO)),
+          started_(std::chrono::steady_clock::now()) {}
+
+    void operator()(std::int64_t done, std::int64_t total) {
+        if (!terminal_ || total <= 0)
+            return;
+        auto now = std::chrono::steady_clock::now();
+        if (done < total && now - drawn_ < std::chrono::milliseconds(100))
+            return;
+        drawn_ = now;
+        double seconds = std::chrono::duration<double>(now - started_).count() + 1e-9;
+        int filled = static_cast<int>(30 * done / total);
+        err_ << "\r[" << std::string(static_cast<std::size_t>(filled), '#')
+             << std::string(static_cast<std::size_t>(30 - filled), ' ') << "] "
+             << withThousands(done) << "/" << withThousands(total) << " rows, "
+             << withThousands(static_cast<std::int64_t>(done / seconds)) << "/s   "
+             << (done >= total ? "\n" : "") << std::flush;
+    }
+
+private:
+    std::ostream& err_;
+    bool terminal_;
+    std::chrono::steady_clock::time_point started_;
+    std::chrono::steady_clock::time_point drawn_{};
+};
+
+int importThroughDataSource(const Arguments& arguments, CommandContext& context,
+                            const std::string& file) {
+    if (arguments.has("account"))
+        throw UsageError("--account and --datasource cannot go together: the data source "
+                         "names its account");
+    std::int64_t id = parseId(arguments.require("datasource"), "--datasource");
+    ImportProgressBar bar(context.err());
+    DataSourceImportCounts counts =
+        importThroughDataSource(context.database(), context.config(), id, file,
+                                [&](std::int64_t done, std::int64_t total) { bar(done, total); });
+    if (arguments.has("json")) {
+        context.out() << "{\"rows\": " << counts.rows << ", \"created\": " << counts.created
+                      << ", \"duplicates_created\": " << counts.duplicates
+                      << ", \"updated\": " << counts.updated
+                      << ", \"unchanged\": " << counts.unchanged
+                      << ", \"rejected_duplicates\": " << counts.rejected
+                      << ", \"already_imported\": " << counts.repeated
+                      << ", \"failed\": " << counts.failed << ", \"problems\": " << counts.problems
+                      << ", \"posted_on\": " << counts.postedOn << ", \"ignored_keys\": {";
+        bool first = true;
+        for (const auto& [key, rows] : counts.ignoredKeys) {
+            context.out() << (first ? "" : ", ") << quoteJson(key) << ": " << rows;
+            first = false;
+        }
+        context.out() << "}}\n";
+    } else {
+        context.out() << "data source " << id << ": " << withThousands(counts.rows)
+                      << " row(s): created " << withThousands(counts.created);
+        if (counts.duplicates)
+            context.out() << " (" << withThousands(counts.duplicates) << " marked duplicate)";
+        context.out() << ", updated " << withThousands(counts.updated) << ", unchanged "
+                      << withThousands(counts.unchanged) << ", rejected as duplicates "
+                      << withThousands(counts.rejected) << ", already imported "
+                      << withThousands(counts.repeated) << ", failed "
+                      << withThousands(counts.failed) << "\n";
+        if (counts.postedOn)
+            context.out() << "  posted on: " << withThousands(counts.postedOn)
+                          << " delivery(ies) queued\n";
+        if (counts.problems)
+            context.out() << "  " << withThousands(counts.problems)
+                          << " part(s) left out (bad __plan_data, __copydocs or budget amounts; "
+                             "the log names each)\n";
+        if (!counts.ignoredKeys.empty()) {
+            context.out() << "  ignored keys:";
+            for (const auto& [key, rows] : counts.ignoredKeys)
+                context.out() << " '" << key << "' (" << withThousands(rows) << ")";
+            context.out() << "\n";
+        }
+    }
+    return counts.failed > 0 ? 1 : 0;
+}
+
 int contactImport(const Arguments& arguments, CommandContext& context) {
-    std::int64_t account = arguments.requireInteger("account");
     std::string file = arguments.requirePositional(0, "FILE");
+    if (arguments.has("datasource"))
+        return importThroughDataSource(arguments, context, file);
+    std::int64_t account = arguments.requireInteger("account");
     ImportResult result = importContacts(context.database(), account, file);
     context.out() << "imported " << result.contactIds.size() << " contact(s) into account "
                   << account << "\n";
@@ -79,7 +168,10 @@ int contactList(const Arguments& arguments, CommandContext& context) {
 // The plan, documents (with their copy status on a receiving account), and budget values.
 std::string contactExtrasJson(CommandContext& context, const mapping::Contact& contact) {
     ContactExtrasStore extras(context.database());
-    std::string out = ", \"plan\": ";
+    auto duplicateOf = ContactStore(context.database()).duplicateOf(contact.id);
+    std::string out = ", \"duplicate_of\": ";
+    out += duplicateOf ? std::to_string(*duplicateOf) : "null";
+    out += ", \"plan\": ";
     auto plan = extras.plan(contact.id);
     out += plan ? specialparams::planToImportJson(*plan) : "null";
     out += ", \"documents\": [";
@@ -138,6 +230,9 @@ int contactShow(const Arguments& arguments, CommandContext& context) {
         return 0;
     }
     context.out() << contactText(*contact, reveal);
+    if (auto duplicateOf = store.duplicateOf(id))
+        context.out() << "  duplicate of  contact " << *duplicateOf
+                      << " (stored as a duplicate by its data source)\n";
     ContactExtrasStore extras(context.database());
     if (auto plan = extras.plan(id))
         context.out() << "  plan          " << plan->name << ": " << plan->length << " x "
@@ -183,9 +278,10 @@ void addAccountCommands(std::vector<Command>& commands) {
 
 void addContactCommands(std::vector<Command>& commands) {
     commands.push_back({"contact import",
-                        "contact import --account N FILE",
-                        "import a .jsonl, .json or .csv file in one transaction",
-                        {{"account"}},
+                        "contact import (--account N | --datasource ID [--json]) FILE",
+                        "import a .jsonl, .json or .csv file in one transaction, or as posts "
+                        "to a data source (de-dupe, special parameters, post-on)",
+                        {{"account"}, {"datasource"}, {"json", false}},
                         contactImport});
     commands.push_back({"contact list",
                         "contact list --account N [--json]",

@@ -45,17 +45,6 @@ ContactSelection selectionFrom(const Arguments& arguments,
     return selection;
 }
 
-std::string withThousands(std::int64_t value) {
-    std::string digits = std::to_string(value < 0 ? -value : value);
-    std::string out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i && (digits.size() - i) % 3 == 0)
-            out += ',';
-        out += digits[i];
-    }
-    return (value < 0 ? "-" : "") + out;
-}
-
 std::string clockText(std::int64_t ms) {
     std::int64_t seconds = ms / 1000;
     char text[32];

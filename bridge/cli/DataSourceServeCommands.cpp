@@ -8,8 +8,11 @@
 #include "bridge/http/BridgeServer.h"
 #include "bridge/outbox/DeliveryWorkers.h"
 #include "bridge/store/DataSourceStore.h"
+#include "mapping/Encoding.h"
 #include "mapping/ReceiveKeyMap.h"
 #include "specialparams/SpecialParameters.h"
+
+#include <Poco/URI.h>
 
 #include <fstream>
 #include <ostream>
@@ -30,13 +33,116 @@ void purgeOldDeliveries(Database& database, const Config& config, const Clock& c
     }
 }
 
+// --dedupe-on and --on-duplicate; nothing when neither is given. current: the data source's
+// settings (set keeps its rules when only the action changes).
+std::optional<DedupeSettings> dedupeFrom(const Arguments& arguments,
+                                         const DedupeSettings* current) {
+    if (arguments.has("no-dedupe")) {
+        if (arguments.has("dedupe-on") || arguments.has("on-duplicate"))
+            throw UsageError("--no-dedupe cannot go with --dedupe-on or --on-duplicate");
+        return DedupeSettings{};
+    }
+    if (!arguments.has("dedupe-on") && !arguments.has("on-duplicate"))
+        return std::nullopt;
+    DedupeSettings settings;
+    if (current)
+        settings = *current;
+    if (auto rules = arguments.value("dedupe-on")) {
+        try {
+            settings.rules = mapping::parseDedupeRules(*rules, "--dedupe-on");
+        } catch (const mapping::DedupeRuleError& error) {
+            throw UsageError(error.what());
+        }
+    }
+    if (auto action = arguments.value("on-duplicate")) {
+        if (!settings.enabled())
+            throw UsageError("--on-duplicate " + *action +
+                             " needs --dedupe-on RULES: without match rules nothing is a "
+                             "duplicate");
+        auto parsed = duplicateActionByName(*action);
+        if (!parsed)
+            throw UsageError("--on-duplicate '" + *action + "' is not reject, update or create");
+        settings.action = *parsed;
+    }
+    return settings;
+}
+
+// --redirect URL: an absolute http(s) URL ("" with --no-redirect); nothing when not given.
+std::optional<std::string> redirectFrom(const Arguments& arguments) {
+    if (arguments.has("no-redirect")) {
+        if (arguments.has("redirect"))
+            throw UsageError("--no-redirect cannot go with --redirect");
+        return std::string();
+    }
+    auto url = arguments.value("redirect");
+    if (!url)
+        return std::nullopt;
+    bool fine = !url->empty();
+    for (char c : *url)
+        if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f)
+            fine = false;
+    if (fine) {
+        try {
+            Poco::URI uri(*url);
+            fine =
+                (uri.getScheme() == "http" || uri.getScheme() == "https") && !uri.getHost().empty();
+        } catch (const Poco::Exception&) {
+            fine = false;
+        }
+    }
+    if (!fine)
+        throw UsageError("--redirect '" + *url +
+                         "' is not an absolute http(s) URL (e.g. https://example.com/thanks)");
+    return url;
+}
+
+std::string dedupeText(const DataSource& source) {
+    if (!source.dedupe.enabled())
+        return "no de-dupe";
+    return "de-dupe on " + mapping::dedupeRulesText(source.dedupe.rules) + ", " +
+           std::string(duplicateActionName(source.dedupe.action)) + " duplicates";
+}
+
 int dataSourceAdd(const Arguments& arguments, CommandContext& context) {
     DataSourceStore store(context.database());
-    DataSource source = store.add(arguments.requireInteger("account"), arguments.require("name"),
-                                  arguments.integer("webhook"));
+    std::int64_t account = arguments.requireInteger("account");
+    std::string name = arguments.require("name");
+    DedupeSettings dedupe = dedupeFrom(arguments, nullptr).value_or(DedupeSettings{});
+    std::string redirect = redirectFrom(arguments).value_or("");
+    DataSource source = store.add(account, name, arguments.integer("webhook"), dedupe, redirect);
     context.err() << "data source " << source.id << " '" << source.name << "' in account "
-                  << source.accountId << "; post to:\n";
+                  << source.accountId << " (" << dedupeText(source) << "); post to:\n";
     context.out() << source.postingPath() << "\n";
+    return 0;
+}
+
+int dataSourceSet(const Arguments& arguments, CommandContext& context) {
+    DataSourceStore store(context.database());
+    std::int64_t id = parseId(arguments.requirePositional(0, "ID"), "data source ID");
+    DataSource current = store.require(id);
+    DataSourceChanges changes;
+    changes.dedupe = dedupeFrom(arguments, &current.dedupe);
+    changes.redirectUrl = redirectFrom(arguments);
+    if (arguments.has("no-webhook")) {
+        if (arguments.has("webhook"))
+            throw UsageError("--no-webhook cannot go with --webhook");
+        changes.webhookId = std::optional<std::int64_t>();
+    } else if (arguments.has("webhook")) {
+        changes.webhookId = std::optional<std::int64_t>(arguments.requireInteger("webhook"));
+    }
+    if (!changes.dedupe && !changes.redirectUrl && !changes.webhookId)
+        throw UsageError("nothing to change; give --dedupe-on, --on-duplicate, --no-dedupe, "
+                         "--webhook, --no-webhook, --redirect or --no-redirect");
+    DataSource source = store.set(id, changes);
+    if (arguments.has("json")) {
+        context.out() << dataSourceJson(source) << "\n";
+        return 0;
+    }
+    context.out() << "data source " << source.id << " '" << source.name
+                  << "': " << dedupeText(source) << "; webhook "
+                  << (source.webhookId ? std::to_string(*source.webhookId) : "none")
+                  << "; redirect " << (source.redirectUrl.empty() ? "none" : source.redirectUrl)
+                  << "\n";
     return 0;
 }
 
@@ -51,7 +157,7 @@ int dataSourceList(const Arguments& arguments, CommandContext& context) {
     }
     for (const auto& source : sources)
         context.out() << source.id << "  account " << source.accountId << "  " << source.name
-                      << "  " << source.postingPath() << "\n";
+                      << "  " << source.postingPath() << "  " << dedupeText(source) << "\n";
     return 0;
 }
 
@@ -80,6 +186,15 @@ int dataSourceMap(const Arguments& arguments, CommandContext& context) {
         return 0;
     }
     std::string fieldText = arguments.require("field");
+    if (fieldText.size() > 3 && (fieldText.starts_with("CF:") || fieldText.starts_with("cf:"))) {
+        std::string name = fieldText.substr(3);
+        if (!mapping::isValidUtf8(name))
+            throw InputError("--field '" + fieldText + "': a custom field's name must be UTF-8");
+        store.mapCustom(source.id, key, name);
+        context.out() << "data source " << source.id << ": key '" << key << "' -> {CF:" << name
+                      << "}\n";
+        return 0;
+    }
     std::string tag = fieldText;
     if (tag.size() > 2 && tag.front() == '{' && tag.back() == '}')
         tag = tag.substr(1, tag.size() - 2);
@@ -88,7 +203,8 @@ int dataSourceMap(const Arguments& arguments, CommandContext& context) {
         field = mapping::fieldByImportName(fieldText);
     if (!field || !mapping::ReceiveKeyMap::isPostable(*field))
         throw InputError("--field '" + fieldText +
-                         "' is not a system field a post can set (use a tag such as CELLPHONE)");
+                         "' is not a system field a post can set (use a tag such as CELLPHONE, "
+                         "or CF:Name for a custom field)");
     store.map(source.id, key, *field);
     context.out() << "data source " << source.id << ": key '" << key << "' -> {"
                   << mapping::info(*field).tag << "}\n";
@@ -132,21 +248,40 @@ int serve(const Arguments& arguments, CommandContext& context) {
 } // namespace
 
 void addDataSourceCommands(std::vector<Command>& commands) {
-    commands.push_back({"datasource add",
-                        "datasource add --account N --name NAME [--webhook ID]",
-                        "create a data source; prints its posting path",
-                        {{"account"}, {"name"}, {"webhook"}},
-                        dataSourceAdd});
+    commands.push_back(
+        {"datasource add",
+         "datasource add --account N --name NAME [--webhook ID] [--dedupe-on "
+         "RULES] [--on-duplicate reject|update|create] [--redirect URL]",
+         "create a data source; prints its posting path",
+         {{"account"}, {"name"}, {"webhook"}, {"dedupe-on"}, {"on-duplicate"}, {"redirect"}},
+         dataSourceAdd});
+    commands.push_back(
+        {"datasource set",
+         "datasource set ID [--dedupe-on RULES] [--on-duplicate reject|update|create] "
+         "[--no-dedupe] [--webhook ID | --no-webhook] [--redirect URL | --no-redirect] [--json]",
+         "change a data source's de-dupe, post-on webhook or web-form redirect",
+         {{"dedupe-on"},
+          {"on-duplicate"},
+          {"no-dedupe", false},
+          {"webhook"},
+          {"no-webhook", false},
+          {"redirect"},
+          {"no-redirect", false},
+          {"json", false}},
+         dataSourceSet});
     commands.push_back({"datasource list",
                         "datasource list [--json]",
                         "data sources and their posting paths",
                         {{"json", false}},
                         dataSourceList});
-    commands.push_back(
-        {"datasource show", "datasource show ID", "a data source (JSON)", {}, dataSourceShow});
+    commands.push_back({"datasource show",
+                        "datasource show ID [--json]",
+                        "a data source with its mappings and settings (JSON)",
+                        {{"json", false}},
+                        dataSourceShow});
     commands.push_back({"datasource map",
-                        "datasource map ID --key KEY (--field TAG | --remove)",
-                        "map a posted key to a system field, beyond the DPP defaults",
+                        "datasource map ID --key KEY (--field TAG|CF:Name | --remove)",
+                        "map a posted key to a system or custom field, beyond the DPP defaults",
                         {{"key"}, {"field"}, {"remove", false}},
                         dataSourceMap});
 }

@@ -88,6 +88,17 @@ std::string contactRow(const mapping::Contact& contact) {
            column(contact.get(SystemField::State), 5) + contact.get(SystemField::Email);
 }
 
+std::string withThousands(std::int64_t value) {
+    std::string digits = std::to_string(value < 0 ? -value : value);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i && (digits.size() - i) % 3 == 0)
+            out += ',';
+        out += digits[i];
+    }
+    return (value < 0 ? "-" : "") + out;
+}
+
 std::string dataSourceJson(const DataSource& source) {
     std::string out =
         "{\"id\": " + std::to_string(source.id) +
@@ -101,7 +112,23 @@ std::string dataSourceJson(const DataSource& source) {
         out += (first ? "" : ", ") + quoteJson(key) + ": " + quoteJson(mapping::info(field).tag);
         first = false;
     }
-    return out + "}}";
+    for (const auto& [key, name] : source.customMappings) {
+        out += (first ? "" : ", ") + quoteJson(key) + ": " + quoteJson("CF:" + name);
+        first = false;
+    }
+    out += "}, \"dedupe\": ";
+    if (source.dedupe.enabled()) {
+        out += "{\"rules\": [";
+        for (std::size_t i = 0; i < source.dedupe.rules.size(); ++i)
+            out += (i ? ", " : "") + quoteJson(source.dedupe.rules[i].text());
+        out += "], \"on_duplicate\": " +
+               quoteJson(std::string(duplicateActionName(source.dedupe.action))) + "}";
+    } else {
+        out += "null";
+    }
+    out +=
+        ", \"redirect\": " + (source.redirectUrl.empty() ? "null" : quoteJson(source.redirectUrl));
+    return out + "}";
 }
 
 std::string deliveryJson(const DeliveryRecord& delivery, const std::vector<AttemptRecord>* attempts,

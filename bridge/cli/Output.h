@@ -16,6 +16,8 @@ std::string contactJson(const mapping::Contact& contact, bool revealSecrets);
 std::string contactText(const mapping::Contact& contact, bool revealSecrets);
 // One line per contact: id, name, phone, state, email.
 std::string contactRow(const mapping::Contact& contact);
+// 1234567 -> "1,234,567".
+std::string withThousands(std::int64_t value);
 std::string dataSourceJson(const DataSource& source);
 // With attempts and events: the whole record (deliveries show); without: the summary.
 std::string deliveryJson(const DeliveryRecord& delivery, const std::vector<AttemptRecord>* attempts,

@@ -135,10 +135,28 @@ std::optional<std::int64_t> DocumentCopies::complete(const ClaimedCopy& copy,
     std::optional<std::int64_t> documentId;
     std::optional<std::filesystem::path> movedTo;
     std::size_t queued = 0;
+    bool alreadyAttached = false;
     try {
         database_.write([&](Poco::Data::Session& session) {
             if (!holdsLease(session, copy.id, owner))
                 return;
+            // The same bytes already attached to the contact (sent again under another id, or
+            // copied before an update): the copy points at that document, nothing is added.
+            std::vector<std::int64_t> same;
+            std::string sha = document.sha256Hex;
+            std::int64_t contact = copy.contactId;
+            session << "SELECT id FROM documents WHERE contact_id = ? AND sha256 = ? LIMIT 1",
+                use(contact), use(sha), into(same), now;
+            if (!same.empty()) {
+                std::string updatedAt = formatTime(nowMs);
+                session << "UPDATE document_copies SET status = 'done', attempts = attempts + 1, "
+                           "document_id = ?, next_attempt_ms = NULL, lease_owner = NULL, "
+                           "lease_until_ms = NULL, last_error = '', updated_at = ? WHERE id = ?",
+                    use(same.front()), use(updatedAt), bind(copy.id), now;
+                documentId = same.front();
+                alreadyAttached = true;
+                return;
+            }
             document.id = 0; // the store assigns the local id
             std::int64_t id =
                 ContactExtrasStore::insertDocument(session, copy.contactId, document, stagedFile);
@@ -175,6 +193,10 @@ std::optional<std::int64_t> DocumentCopies::complete(const ClaimedCopy& copy,
             std::filesystem::rename(*movedTo, stagedFile, ignored);
         }
         throw;
+    }
+    if (alreadyAttached) {
+        std::error_code ignored;
+        std::filesystem::remove(stagedFile, ignored);
     }
     if (queued)
         OutboxSignal::notify();

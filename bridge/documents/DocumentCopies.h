@@ -7,7 +7,8 @@
 //   failed   not retryable (unknown peer, refused destination, a 4xx other than 401/403/404)
 //   dead     the retry schedule is used up
 // The document row, the file's move under the store's folder and 'done' happen in one
-// transaction (complete()), so a document is never attached twice nor half-attached.
+// transaction (complete()), so a document is never attached twice nor half-attached; a copy
+// whose bytes (by SHA-256) the contact already holds points at that document instead.
 // queueCopies() works inside the caller's transaction; every other member is one
 // transaction of its own. Thread-safe through Database. Throws StoreError / POCO Data
 // exceptions when the database fails, StoreError when the file cannot be moved.

@@ -1,5 +1,7 @@
 #include "bridge/http/ReceiveLoop.h"
 
+#include "bridge/receive/AcceptPreference.h"
+
 #include "bridge/Log.h"
 #include "bridge/http/RequestHead.h"
 
@@ -63,6 +65,10 @@ void appendResponse(std::string& out, const PostReply& reply, bool close, HttpDa
         out += "\r\nRetry-After: 1";
     if (reply.allowGetPost)
         out += "\r\nAllow: GET, POST";
+    if (!reply.location.empty()) {
+        out += "\r\nLocation: ";
+        out += reply.location;
+    }
     out += "\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ";
     out += std::to_string(reply.json.size());
     out += "\r\n\r\n";
@@ -92,6 +98,7 @@ struct ReceiveLoop::Request {
     int socket = -1;
     bool close = false;
     std::string method, target, token, contentType, body, idempotencyKey, hops;
+    bool prefersHtml = false;
     PostIntake::Post post;
 };
 
@@ -367,6 +374,7 @@ void ReceiveLoop::readRequests(Connection& connection, std::vector<Request>& bat
     // As POCO's handler reads it: Idempotency-Key when present, even empty, else webhook-id.
     request.idempotencyKey = head.hasIdempotencyKey ? head.idempotencyKey : head.webhookId;
     request.hops = head.hops;
+    request.prefersHtml = prefersHtml(head.accept);
     // The request is read now that it will be answered.
     if (::recv(socket, peeked_.data(), total, MSG_DONTWAIT) != static_cast<ssize_t>(total)) {
         close(socket);
@@ -389,6 +397,7 @@ std::size_t ReceiveLoop::answer(std::vector<Request>& batch) {
     for (Request& request : batch) {
         PostIntake::Post& post = request.post;
         intake_.admit(post, request.token, request.method, nowMs);
+        post.prefersHtml = request.prefersHtml;
         if (!post.reply)
             intake_.prepare(post, request.method, request.target, request.contentType, request.body,
                             std::move(request.idempotencyKey), std::move(request.hops));

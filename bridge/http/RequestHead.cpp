@@ -106,7 +106,7 @@ RequestHead::Outcome parseRequestHead(std::string_view bytes, RequestHead& head)
             return Outcome::Unusual;
 
     bool seenLength = false, seenType = false, seenKey = false, seenWebhookId = false,
-         seenHops = false, seenConnection = false;
+         seenHops = false, seenConnection = false, seenAccept = false;
     std::size_t headers = 0;
     std::size_t position = lineEnd + 2;
     while (position < text.size()) {
@@ -157,6 +157,8 @@ RequestHead::Outcome parseRequestHead(std::string_view bytes, RequestHead& head)
             fine = setOnce(head.webhookId, seenWebhookId, value);
         } else if (sameName(name, "x-dppbridge-hops")) {
             fine = setOnce(head.hops, seenHops, value);
+        } else if (sameName(name, "accept")) {
+            fine = setOnce(head.accept, seenAccept, value);
         }
         if (!fine)
             return Outcome::Unusual;

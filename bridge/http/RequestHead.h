@@ -30,6 +30,7 @@ struct RequestHead {
     bool hasIdempotencyKey = false;  // present, even empty
     std::string_view webhookId;      // webhook-id (Standard Webhooks)
     std::string_view hops;           // X-Dppbridge-Hops
+    std::string_view accept;         // Accept (a browser's form is redirected)
 
     static constexpr std::size_t kMostHeadBytes = 16 * 1024;
     static constexpr std::size_t kMostHeaders = 100;

@@ -20,7 +20,7 @@ std::shared_ptr<const DataSourceCache::Entry> DataSourceCache::find(const std::s
     }
     auto entry = std::make_shared<Entry>();
     entry->catalog = ContactExtrasStore(database_).catalog(source->accountId);
-    entry->keyMap = mapping::ReceiveKeyMap(source->mappings);
+    entry->keyMap = mapping::ReceiveKeyMap(source->mappings, source->customMappings);
     entry->source = std::move(*source);
     std::lock_guard lock(mutex_);
     if (kept_.size() >= kMostKept)

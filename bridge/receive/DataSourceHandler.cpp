@@ -2,6 +2,7 @@
 
 #include "bridge/http/ConnectionWatchdog.h"
 #include "bridge/http/HttpReplies.h"
+#include "bridge/receive/AcceptPreference.h"
 #include "bridge/send/HttpSender.h"
 #include "mapping/Encoding.h"
 
@@ -52,6 +53,8 @@ void sendReply(Poco::Net::HTTPServerResponse& response, const PostReply& reply) 
         response.set("Retry-After", "1");
     if (reply.allowGetPost)
         response.set("Allow", "GET, POST");
+    if (!reply.location.empty())
+        response.set("Location", reply.location);
     replyJson(response, reply.status, reply.json);
 }
 
@@ -82,6 +85,7 @@ void DataSourceHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
         intake_.prepare(post, method, request.getURI(), request.getContentType(), body,
                         request.get("Idempotency-Key", request.get("webhook-id", "")),
                         request.get(kHopsHeader, ""));
+    post.prefersHtml = prefersHtml(request.get("Accept", ""));
     if (!post.reply)
         intake_.storeAll({&post});
     sendReply(response, *post.reply);

@@ -70,7 +70,7 @@ std::string errorJson(const std::string& message) {
 void PostIntake::refuse(Post& post, HTTPResponse::HTTPStatus status, const std::string& message,
                         bool log, bool close) {
     tally_.refused();
-    post.reply = PostReply{status, errorJson(message), close, false, false};
+    post.reply = PostReply{status, errorJson(message), close, false, false, ""};
     if (log && post.known)
         logWarning("post to data source " + std::to_string(post.known->source.id) +
                    " refused: " + message);
@@ -83,14 +83,21 @@ void PostIntake::admit(Post& post, std::string_view token, std::string_view meth
                                errorJson("a data source takes GET query strings and POST "
                                          "bodies, not " +
                                          std::string(method)),
-                               false, false, true};
+                               false,
+                               false,
+                               true,
+                               ""};
         return;
     }
     post.token = token;
     post.known = sources_.find(post.token, nowMs);
     if (!post.known) {
         post.reply = PostReply{HTTPResponse::HTTP_NOT_FOUND,
-                               errorJson("no data source at this address"), false, false, false};
+                               errorJson("no data source at this address"),
+                               false,
+                               false,
+                               false,
+                               ""};
         return;
     }
     std::int64_t source = post.known->source.id;
@@ -152,6 +159,11 @@ void PostIntake::prepare(Post& post, std::string_view method, std::string_view u
                    " refused: " + error.what());
         return;
     }
+    prepareKeys(post, std::move(posted), std::move(idempotencyKey), std::move(hops));
+}
+
+void PostIntake::prepareKeys(Post& post, mapping::KeyValues posted, std::string idempotencyKey,
+                             std::string hops) {
     if (posted.empty()) {
         refuse(post, HTTPResponse::HTTP_BAD_REQUEST, "the post carries no key/value pairs", false);
         return;
@@ -167,6 +179,7 @@ void PostIntake::prepare(Post& post, std::string_view method, std::string_view u
     }
     mapping::ReceiveKeyMap::Result mapped = post.known->keyMap.apply(posted);
     post.contact = std::move(mapped.contact);
+    post.postedFields = std::move(mapped.postedFields);
     post.extras = interpretUnmappedKeys(mapped.unmapped, post.known->catalog, config_);
     post.idempotencyKey = std::move(idempotencyKey);
     if (hops.size() > 1000)
@@ -187,6 +200,7 @@ void PostIntake::storeAll(const std::vector<Post*>& posts) {
         entry.idempotencyKey = std::move(post->idempotencyKey); // not needed after storing
         entry.extras = &post->extras;
         entry.hops = std::move(post->hops);
+        entry.postedFields = &post->postedFields;
         toStore.push_back(std::move(entry));
         stored.push_back(post);
     }
@@ -210,7 +224,10 @@ void PostIntake::storeAll(const std::vector<Post*>& posts) {
             post.reply = PostReply{HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
                                    errorJson("the contact could not be stored; nothing was kept "
                                              "(the server's log says why)"),
-                                   true, false, false};
+                                   true,
+                                   false,
+                                   false,
+                                   ""};
             continue;
         }
         post.received = std::move(toStore[i].result);
@@ -222,26 +239,67 @@ void PostIntake::answer(Post& post) {
     const ReceivedContact& received = post.received;
     std::int64_t source = post.known->source.id;
     std::string problems = "[";
-    for (std::size_t i = 0; i < post.extras.problems.size(); ++i) {
-        problems += i ? ", " : "";
-        mapping::appendJsonString(post.extras.problems[i], problems);
+    std::size_t count = 0;
+    auto addProblem = [&](const std::string& problem) {
+        problems += count++ ? ", " : "";
+        mapping::appendJsonString(problem, problems);
         logWarning("data source " + std::to_string(source) + " contact " +
-                   std::to_string(received.contactId) + ": " + post.extras.problems[i]);
+                   std::to_string(received.contactId) + ": " + problem);
+    };
+    if (!received.duplicate) {
+        for (const std::string& problem : received.problems)
+            addProblem(problem);
+        if (received.match != MatchOutcome::Rejected)
+            for (const std::string& problem : post.extras.problems)
+                addProblem(problem);
     }
     problems += "]";
+    if (received.match == MatchOutcome::Rejected) {
+        tally_.refused();
+        std::string json = "{\"status\": \"Duplicate\", \"duplicate_of\": " +
+                           std::to_string(*received.duplicateOf) + ", \"rule\": ";
+        mapping::appendJsonString(received.matchedRule, json);
+        json += ", \"error\": ";
+        mapping::appendJsonString("a contact matching this one by '" + received.matchedRule +
+                                      "' exists (contact " + std::to_string(*received.duplicateOf) +
+                                      "); this data source rejects duplicates",
+                                  json);
+        json += ", \"ignored_keys\": " + jsonKeyList(received.ignoredKeys) +
+                ", \"problems\": " + problems + "}\n";
+        post.reply =
+            PostReply{HTTPResponse::HTTP_CONFLICT, std::move(json), false, false, false, ""};
+        if (logEnabled(LogLevel::Debug))
+            logDebug("data source " + std::to_string(source) + " rejected a duplicate of contact " +
+                     std::to_string(*received.duplicateOf) + " (" + received.matchedRule + ")");
+        return;
+    }
     std::string json =
         "{\"status\": \"Success\", \"contact_id\": " + std::to_string(received.contactId) +
-        ", \"duplicate\": " + (received.duplicate ? "true" : "false") +
-        ", \"ignored_keys\": " + jsonKeyList(received.ignoredKeys) +
-        ", \"problems\": " + (received.duplicate ? "[]" : problems) + postedOn(received) + "}\n";
-    post.reply = PostReply{HTTPResponse::HTTP_OK, std::move(json), false, false, false};
+        ", \"duplicate\": " + (received.duplicate ? "true" : "false");
+    if (received.match == MatchOutcome::Updated) {
+        json += ", \"updated\": true, \"changed\": " + jsonKeyList(received.changed) +
+                ", \"matched_by\": ";
+        mapping::appendJsonString(received.matchedRule, json);
+    }
+    if (received.match == MatchOutcome::CreatedAsDuplicate)
+        json += ", \"duplicate_of\": " + std::to_string(*received.duplicateOf);
+    json += ", \"ignored_keys\": " + jsonKeyList(received.ignoredKeys) +
+            ", \"problems\": " + problems + postedOn(received) + "}\n";
+    post.reply = PostReply{HTTPResponse::HTTP_OK, std::move(json), false, false, false, ""};
+    const std::string& redirect = post.known->source.redirectUrl;
+    if (post.prefersHtml && !redirect.empty()) {
+        post.reply->status = HTTPResponse::HTTP_SEE_OTHER;
+        post.reply->location = redirect;
+    }
     if (received.duplicate)
         tally_.repeated();
     else
         tally_.stored();
     if (logEnabled(LogLevel::Debug))
         logDebug("data source " + std::to_string(source) + " (" + tokenForLog(post.token) + ") " +
-                 (received.duplicate ? "repeated post for contact " : "stored contact ") +
+                 (received.duplicate                        ? "repeated post for contact "
+                  : received.match == MatchOutcome::Updated ? "updated contact "
+                                                            : "stored contact ") +
                  std::to_string(received.contactId) +
                  (received.ignoredKeys.empty()
                       ? std::string()

@@ -31,6 +31,7 @@ struct PostReply {
     bool close = false;        // the connection closes after it
     bool retryAfter = false;   // Retry-After: 1 (429)
     bool allowGetPost = false; // Allow: GET, POST (405)
+    std::string location;      // Location (303 to a web form's page)
 };
 
 class PostIntake {
@@ -49,6 +50,8 @@ public:
         ReceivedExtras extras;
         std::string idempotencyKey;
         std::string hops;
+        std::vector<mapping::SystemField> postedFields;
+        bool prefersHtml = false; // a browser's form: answered 303 to the redirect, if any
         ReceivedContact received;
     };
 
@@ -65,8 +68,13 @@ public:
     void prepare(Post& post, std::string_view method, std::string_view uri,
                  std::string_view contentType, std::string_view body, std::string idempotencyKey,
                  std::string hops);
+    // The part of prepare() after decoding: the limits, the Idempotency-Key, the keys mapped
+    // and the rest interpreted (an import's rows enter here).
+    void prepareKeys(Post& post, mapping::KeyValues posted, std::string idempotencyKey,
+                     std::string hops);
     // Stores every post not yet refused, in one group commit, and answers each: 200 with the
-    // contact, or 500 when its storing failed (logged; the others are unaffected).
+    // contact (303 to the data source's redirect for a browser), 409 when de-dupe rejected it
+    // as a duplicate, or 500 when its storing failed (logged; the others are unaffected).
     void storeAll(const std::vector<Post*>& posts);
 
     const PostLimits& limits() const { return limits_; }

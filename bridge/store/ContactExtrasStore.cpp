@@ -172,15 +172,25 @@ std::optional<StoredDocument> ContactExtrasStore::document(std::int64_t document
 
 budget::BudgetValues ContactExtrasStore::budgetValues(std::int64_t contactId) {
     budget::BudgetValues values;
-    database_.read([&](Poco::Data::Session& session) {
-        std::vector<std::string> tags;
-        std::vector<std::int64_t> cents;
-        session << "SELECT tag, cents FROM budget_values WHERE contact_id = ? ORDER BY tag",
-            use(contactId), into(tags), into(cents), now;
-        for (std::size_t i = 0; i < tags.size(); ++i)
-            values.emplace(tags[i], mapping::Money::fromCents(cents[i]));
-    });
+    database_.read(
+        [&](Poco::Data::Session& session) { values = budgetValues(session, contactId); });
     return values;
+}
+
+budget::BudgetValues ContactExtrasStore::budgetValues(Poco::Data::Session& session,
+                                                      std::int64_t contactId) {
+    budget::BudgetValues values;
+    CachedStatement select(session, "SELECT tag, cents FROM budget_values WHERE contact_id = ?");
+    select.bind(1, contactId);
+    while (select.step())
+        values.emplace(select.text(0), mapping::Money::fromCents(select.integer(1)));
+    return values;
+}
+
+std::string ContactExtrasStore::planData(Poco::Data::Session& session, std::int64_t contactId) {
+    CachedStatement select(session, "SELECT plan_data FROM plans WHERE contact_id = ?");
+    select.bind(1, contactId);
+    return select.step() ? select.text(0) : std::string();
 }
 
 budget::BudgetCatalog ContactExtrasStore::catalog(std::int64_t accountId) {

@@ -40,6 +40,9 @@ public:
     static void setDocumentFile(Poco::Data::Session& session, std::int64_t documentId,
                                 const std::filesystem::path& file);
     static budget::BudgetCatalog catalog(Poco::Data::Session& session, std::int64_t accountId);
+    // The contact's plan as its stored {EP_DATA} text ("" without a plan) and budget values.
+    static std::string planData(Poco::Data::Session& session, std::int64_t contactId);
+    static budget::BudgetValues budgetValues(Poco::Data::Session& session, std::int64_t contactId);
 
     // Where a document's bytes live: <store folder>/documents/<contact>/<document>.
     std::filesystem::path documentPath(std::int64_t contactId, std::int64_t documentId) const;

@@ -239,6 +239,31 @@ void ContactStore::touch(Poco::Data::Session& session, std::int64_t id) {
         use(updatedAt), use(id), now;
 }
 
+std::int64_t ContactStore::changeNumber(Poco::Data::Session& session, std::int64_t id) {
+    CachedStatement select(session, "SELECT change_seq FROM contacts WHERE id = ?");
+    select.bind(1, id);
+    return select.step() ? select.integer(0) : 0;
+}
+
+void ContactStore::markDuplicate(Poco::Data::Session& session, std::int64_t id,
+                                 std::int64_t duplicateOf) {
+    CachedStatement(session, "UPDATE contacts SET duplicate_of = ? WHERE id = ?")
+        .bind(1, duplicateOf)
+        .bind(2, id)
+        .run();
+}
+
+std::optional<std::int64_t> ContactStore::duplicateOf(std::int64_t id) {
+    std::optional<std::int64_t> result;
+    database_.read([&](Poco::Data::Session& session) {
+        CachedStatement select(session, "SELECT duplicate_of FROM contacts WHERE id = ?");
+        select.bind(1, id);
+        if (select.step())
+            result = select.optionalInteger(0);
+    });
+    return result;
+}
+
 ContactUpdate ContactStore::update(Poco::Data::Session& session, std::int64_t id,
                                    const ContactChanges& changes) {
     auto before = load(session, id);

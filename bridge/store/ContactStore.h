@@ -64,6 +64,12 @@ public:
                                 const ContactChanges& changes);
     // Marks the contact changed (its payments or documents did): next change number.
     static void touch(Poco::Data::Session& session, std::int64_t id);
+    // The contact's change number (0 when it does not exist).
+    static std::int64_t changeNumber(Poco::Data::Session& session, std::int64_t id);
+    // Marks a contact a data source stored as a duplicate of another (on-duplicate create).
+    static void markDuplicate(Poco::Data::Session& session, std::int64_t id,
+                              std::int64_t duplicateOf);
+    std::optional<std::int64_t> duplicateOf(std::int64_t id);
     // Contacts matching a condition on the contacts table (with its values), in id order,
     // ids above afterId, at most limit, skipping the first offset.
     static std::vector<mapping::Contact> select(Poco::Data::Session& session,

@@ -4,6 +4,7 @@
 #include "bridge/receive/SpecialKeys.h"
 #include "bridge/store/Database.h"
 #include "mapping/Contact.h"
+#include "mapping/DedupeRules.h"
 
 #include <exception>
 #include <map>
@@ -14,6 +15,22 @@
 
 namespace dpp::bridge {
 
+// What a data source does with a post that matches a contact it stored before.
+enum class DuplicateAction {
+    Reject, // nothing stored; 409 naming the match
+    Update, // the matched contact is brought up to date
+    Create, // stored as a new contact marked duplicate_of the match
+};
+std::string_view duplicateActionName(DuplicateAction action);
+std::optional<DuplicateAction> duplicateActionByName(std::string_view name);
+
+// A data source's de-dupe settings: without rules, every post makes a new contact.
+struct DedupeSettings {
+    std::vector<mapping::DedupeRule> rules; // tried in order
+    DuplicateAction action = DuplicateAction::Reject;
+    bool enabled() const { return !rules.empty(); }
+};
+
 struct DataSource {
     std::int64_t id = 0;
     std::int64_t accountId = 0;
@@ -21,12 +38,35 @@ struct DataSource {
     std::string token; // 40 hex characters, 160 random bits
     std::optional<std::int64_t> webhookId;
     std::map<std::string, mapping::SystemField> mappings; // extra keys beyond the DPP defaults
+    std::map<std::string, std::string> customMappings;    // posted key -> custom field name
+    DedupeSettings dedupe;
+    std::string redirectUrl; // browsers posting a form are sent here (303) once stored
     std::string postingPath() const { return "/post/" + token + "/"; }
 };
 
+// A change to a data source's settings (`datasource set`); what is not set stays.
+struct DataSourceChanges {
+    std::optional<DedupeSettings> dedupe; // rules empty: de-dupe off
+    std::optional<std::optional<std::int64_t>> webhookId;
+    std::optional<std::string> redirectUrl; // "" removes it
+};
+
+// How a post matched the contacts its data source stored before (de-dupe).
+enum class MatchOutcome {
+    NoMatch,            // stored as a new contact (or de-dupe is off)
+    Rejected,           // matched; nothing stored (on-duplicate reject)
+    Updated,            // matched; that contact updated in place
+    CreatedAsDuplicate, // matched; stored as a new contact marked duplicate_of
+};
+
 struct ReceivedContact {
-    std::int64_t contactId = 0;
-    bool duplicate = false; // the same Idempotency-Key was received before
+    std::int64_t contactId = 0; // 0 when rejected
+    bool duplicate = false;     // the same Idempotency-Key was received before
+    MatchOutcome match = MatchOutcome::NoMatch;
+    std::optional<std::int64_t> duplicateOf; // the matched contact
+    std::string matchedRule;                 // the rule that matched ("email")
+    std::vector<std::string> changed;        // Updated: what changed ("email", "plan", ...)
+    std::vector<std::string> problems;       // de-dupe problems (rules that disagree)
     std::vector<std::string> ignoredKeys;
     // The data source's webhook: the delivery that posts the contact on, or why none does
     // (a loop, a webhook that cannot render).
@@ -41,13 +81,19 @@ public:
     // each returns only after its own commit.
     explicit DataSourceStore(Database& database);
 
+    // Throws InputError (empty name, a name in use), NotFound (account, webhook).
     DataSource add(std::int64_t accountId, const std::string& name,
-                   std::optional<std::int64_t> webhookId);
+                   std::optional<std::int64_t> webhookId, const DedupeSettings& dedupe = {},
+                   const std::string& redirectUrl = "");
+    // Applies the changes in one transaction. New de-dupe rules re-index the contacts the
+    // data source stored before (the sender identities it recorded stay). Throws NotFound.
+    DataSource set(std::int64_t id, const DataSourceChanges& changes);
     std::optional<DataSource> findByToken(const std::string& token);
     std::optional<DataSource> find(std::int64_t id);
     DataSource require(std::int64_t id); // throws NotFound
     std::vector<DataSource> all();
     void map(std::int64_t dataSourceId, const std::string& key, mapping::SystemField field);
+    void mapCustom(std::int64_t dataSourceId, const std::string& key, const std::string& name);
     void unmap(std::int64_t dataSourceId, const std::string& key);
 
     // Stores a contact received through a data source, in one transaction. When
@@ -72,6 +118,9 @@ public:
         std::string idempotencyKey;
         const ReceivedExtras* extras = nullptr;
         std::string hops;
+        // The system fields the post carried (an update replaces these and keeps the rest);
+        // null: every non-empty field.
+        const std::vector<mapping::SystemField>* postedFields = nullptr;
         ReceivedContact result;   // when stored
         std::exception_ptr error; // when not: that post alone was rolled back
     };
@@ -82,6 +131,7 @@ public:
 
 private:
     static void storeIn(Poco::Data::Session& session, PostToStore& post);
+    static void recordPost(Poco::Data::Session& session, const PostToStore& post);
     static void afterCommit(const PostToStore& post);
     Database& database_;
 };

@@ -250,6 +250,25 @@ const std::vector<Migration>& migrations() {
              "last_contact_id INTEGER NOT NULL, contacts INTEGER NOT NULL, "
              "lease_owner TEXT NOT NULL, lease_until_ms INTEGER NOT NULL)",
          }},
+        {8,
+         "de-dupe settings of data sources, their match keys, redirects, duplicate contacts",
+         {
+             // A data source with de-dupe rules matches each post against the contacts it
+             // stored before, by normalised values (email case-folded, phones as digits, the
+             // sender's account:contact). One row per (data source, rule, value): the primary
+             // key is what keeps two posts of the same person from making two contacts.
+             "ALTER TABLE data_sources ADD COLUMN dedupe_rules TEXT NOT NULL DEFAULT ''",
+             "ALTER TABLE data_sources ADD COLUMN on_duplicate TEXT NOT NULL DEFAULT 'reject'",
+             "ALTER TABLE data_sources ADD COLUMN redirect_url TEXT NOT NULL DEFAULT ''",
+             "CREATE TABLE dedupe_keys (data_source_id INTEGER NOT NULL "
+             "REFERENCES data_sources(id) ON DELETE CASCADE, rule TEXT NOT NULL, "
+             "match_value TEXT NOT NULL, contact_id INTEGER NOT NULL "
+             "REFERENCES contacts(id) ON DELETE CASCADE, "
+             "PRIMARY KEY (data_source_id, rule, match_value))",
+             "CREATE INDEX dedupe_keys_by_contact ON dedupe_keys(data_source_id, contact_id)",
+             // A contact stored as a duplicate of another (on-duplicate create).
+             "ALTER TABLE contacts ADD COLUMN duplicate_of INTEGER",
+         }},
     };
     return all;
 }
