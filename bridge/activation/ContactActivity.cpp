@@ -4,6 +4,8 @@
 #include "bridge/InputError.h"
 #include "bridge/activation/EventNames.h"
 #include "bridge/outbox/OutboxSignal.h"
+#include "bridge/store/ContactExtrasStore.h"
+#include "bridge/store/DataSourceStore.h"
 
 namespace dpp::bridge {
 
@@ -100,6 +102,79 @@ std::string setPaymentStatus(Database& database, std::int64_t paymentId, const s
     });
     announce(activity);
     return before;
+}
+
+bool setContactPlan(Database& database, std::int64_t contactId,
+                    const specialparams::EnrollmentPlan& plan, const std::string& actor,
+                    Activity& activity) {
+    bool changed = false;
+    database.write([&](Poco::Data::Session& session) {
+        activity = Activity{};
+        auto contact = ContactStore::load(session, contactId);
+        if (!contact)
+            throw NotFound("contact " + std::to_string(contactId) + " does not exist");
+        if (ContactExtrasStore::planData(session, contactId) == specialparams::renderPlanData(plan))
+            return;
+        changed = true;
+        ContactExtrasStore::savePlan(session, contactId, plan);
+        ContactStore::touch(session, contactId);
+        EventRaiser raiser(session, SystemClock().nowMs());
+        raiseInto(raiser, activity,
+                  {std::string(kContactUpdated), contactId, "plan", actor, "", {}}, &*contact);
+        finish(raiser, activity);
+    });
+    announce(activity);
+    return changed;
+}
+
+std::int64_t attachDocument(Database& database, std::int64_t contactId,
+                            specialparams::UploadedDocument document,
+                            const std::filesystem::path& file, const std::string& actor,
+                            Activity& activity) {
+    if (!std::filesystem::is_regular_file(file))
+        throw InputError("no file at " + file.string());
+    if (document.name.empty())
+        document.name = file.filename().string();
+    if (document.contentType.empty())
+        document.contentType = "application/octet-stream";
+    ContactExtrasStore extras(database);
+    std::filesystem::path staged = extras.stagingPath("attach-" + randomHexToken(8));
+    std::filesystem::create_directories(staged.parent_path());
+    std::filesystem::copy_file(file, staged);
+    auto [size, sha] = fileSizeAndSha256(staged);
+    document.size = size;
+    document.sha256Hex = sha;
+    std::optional<std::filesystem::path> moved;
+    try {
+        database.write([&](Poco::Data::Session& session) {
+            activity = Activity{};
+            if (!ContactStore::contactExists(session, contactId))
+                throw NotFound("contact " + std::to_string(contactId) + " does not exist");
+            document.id = 0;
+            ContactExtrasStore::insertDocument(session, contactId, document, staged);
+            std::filesystem::path final = extras.documentPath(contactId, document.id);
+            std::filesystem::create_directories(final.parent_path());
+            std::filesystem::rename(staged, final);
+            moved = final;
+            ContactExtrasStore::setDocumentFile(session, document.id, final);
+            ContactStore::touch(session, contactId);
+            EventRaiser raiser(session, SystemClock().nowMs());
+            raiseInto(raiser, activity,
+                      {std::string(kDocumentUploaded),
+                       contactId,
+                       "document " + std::to_string(document.id),
+                       actor,
+                       "",
+                       {}});
+            finish(raiser, activity);
+        });
+    } catch (...) {
+        std::error_code ignored;
+        std::filesystem::remove(moved ? *moved : staged, ignored);
+        throw;
+    }
+    announce(activity);
+    return document.id;
 }
 
 EventOutcome emitEvent(Database& database, const std::string& name, std::int64_t contactId,

@@ -6,7 +6,11 @@
 #include "bridge/cli/Commands.h"
 #include "bridge/cli/Output.h"
 
+#include <Poco/JSON/Parser.h>
+
+#include <fstream>
 #include <ostream>
+#include <sstream>
 
 namespace dpp::bridge {
 
@@ -44,6 +48,50 @@ int contactUpdate(const Arguments& arguments, CommandContext& context) {
     for (const std::string& name : update.changed)
         changed += (changed.empty() ? "" : ", ") + name;
     context.out() << "contact " << id << " updated: " << changed << "\n";
+    printActivity(context.out(), activity.events);
+    return 0;
+}
+
+int contactPlan(const Arguments& arguments, CommandContext& context) {
+    std::int64_t id = parseId(arguments.requirePositional(0, "ID"), "contact ID");
+    std::string file = arguments.requirePositional(1, "PLAN.json");
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        throw InputError("cannot read " + file);
+    std::stringstream text;
+    text << in.rdbuf();
+    specialparams::EnrollmentPlan plan;
+    try {
+        Poco::JSON::Parser parser;
+        Poco::Dynamic::Var parsed = parser.parse(text.str());
+        if (parsed.type() != typeid(Poco::JSON::Object::Ptr))
+            throw InputError(file + ": a plan is a JSON object (as an import's \"plan\")");
+        plan = specialparams::planFromImportJson(*parsed.extract<Poco::JSON::Object::Ptr>());
+    } catch (const Poco::Exception& error) {
+        throw InputError(file + ": not valid JSON: " + error.message());
+    } catch (const specialparams::PlanDataError& error) {
+        throw InputError(file + ": " + error.what());
+    }
+    Activity activity;
+    if (!setContactPlan(context.database(), id, plan, actorOf(arguments), activity)) {
+        context.out() << "contact " << id << " already has this plan; nothing changed\n";
+        return 0;
+    }
+    context.out() << "contact " << id << ": plan '" << plan.name << "' set\n";
+    printActivity(context.out(), activity.events);
+    return 0;
+}
+
+int contactAttach(const Arguments& arguments, CommandContext& context) {
+    std::int64_t id = parseId(arguments.requirePositional(0, "ID"), "contact ID");
+    std::string file = arguments.requirePositional(1, "FILE");
+    specialparams::UploadedDocument document;
+    document.name = arguments.value("name").value_or("");
+    document.contentType = arguments.value("content-type").value_or("");
+    Activity activity;
+    std::int64_t documentId =
+        attachDocument(context.database(), id, document, file, actorOf(arguments), activity);
+    context.out() << "document " << documentId << " attached to contact " << id << "\n";
     printActivity(context.out(), activity.events);
     return 0;
 }
@@ -189,6 +237,17 @@ void addActivationCommands(std::vector<Command>& commands) {
                         "change fields (status=Enrolled, 'CF:Lead Score=9'); raises events",
                         {{"by"}},
                         contactUpdate});
+    commands.push_back({"contact plan",
+                        "contact plan ID PLAN.json [--by NAME]",
+                        "replace a contact's enrollment plan (the import's \"plan\" object); "
+                        "raises contact.updated",
+                        {{"by"}},
+                        contactPlan});
+    commands.push_back({"contact attach",
+                        "contact attach ID FILE [--name N] [--content-type T] [--by NAME]",
+                        "upload a document to a contact; raises document.uploaded",
+                        {{"name"}, {"content-type"}, {"by"}},
+                        contactAttach});
     commands.push_back({"payment add",
                         "payment add --contact ID --date D --amount A [--status S] [--id N]",
                         "record a payment (pending, cleared, returned, nsf)",
