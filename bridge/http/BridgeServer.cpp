@@ -258,8 +258,14 @@ void BridgeServer::watchRefusals() {
         if (std::chrono::steady_clock::now() - lastTally >= std::chrono::minutes(1) || stopped_) {
             lastTally = std::chrono::steady_clock::now();
             ReceiveTally::Counts counts = tally_.take();
-            if (counts.stored + counts.repeated + counts.refused > 0)
+            if (counts.stored + counts.repeated + counts.refused + counts.updated +
+                    counts.rejected >
+                0)
                 logInfo("data sources: " + std::to_string(counts.stored) + " contact(s) stored, " +
+                        (counts.updated ? std::to_string(counts.updated) + " updated, " : "") +
+                        (counts.rejected
+                             ? std::to_string(counts.rejected) + " rejected as duplicates, "
+                             : "") +
                         std::to_string(counts.repeated) + " repeated post(s), " +
                         std::to_string(counts.refused) + " refused" +
                         (stopped_ ? " since the last report" : " in the last minute"));

@@ -255,7 +255,7 @@ void PostIntake::answer(Post& post) {
     }
     problems += "]";
     if (received.match == MatchOutcome::Rejected) {
-        tally_.refused();
+        tally_.rejectedDuplicate();
         std::string json = "{\"status\": \"Duplicate\", \"duplicate_of\": " +
                            std::to_string(*received.duplicateOf) + ", \"rule\": ";
         mapping::appendJsonString(received.matchedRule, json);
@@ -293,6 +293,8 @@ void PostIntake::answer(Post& post) {
     }
     if (received.duplicate)
         tally_.repeated();
+    else if (received.match == MatchOutcome::Updated)
+        tally_.updated();
     else
         tally_.stored();
     if (logEnabled(LogLevel::Debug))

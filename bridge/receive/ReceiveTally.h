@@ -12,19 +12,28 @@ public:
     void stored() { stored_.fetch_add(1, std::memory_order_relaxed); }
     void repeated() { repeated_.fetch_add(1, std::memory_order_relaxed); }
     void refused() { refused_.fetch_add(1, std::memory_order_relaxed); }
+    void updated() { updated_.fetch_add(1, std::memory_order_relaxed); }
+    void rejectedDuplicate() { rejected_.fetch_add(1, std::memory_order_relaxed); }
 
     struct Counts {
         std::int64_t stored = 0;
         std::int64_t repeated = 0;
         std::int64_t refused = 0;
+        std::int64_t updated = 0;  // matched by de-dupe and updated in place
+        std::int64_t rejected = 0; // matched by de-dupe and rejected (409)
     };
     // The counts since the last take, and zero again.
-    Counts take() { return {stored_.exchange(0), repeated_.exchange(0), refused_.exchange(0)}; }
+    Counts take() {
+        return {stored_.exchange(0), repeated_.exchange(0), refused_.exchange(0),
+                updated_.exchange(0), rejected_.exchange(0)};
+    }
 
 private:
     std::atomic<std::int64_t> stored_{0};
     std::atomic<std::int64_t> repeated_{0};
     std::atomic<std::int64_t> refused_{0};
+    std::atomic<std::int64_t> updated_{0};
+    std::atomic<std::int64_t> rejected_{0};
 };
 
 } // namespace dpp::bridge

@@ -5,6 +5,7 @@
 #include "bridge/store/ContactExtrasStore.h"
 #include "bridge/store/ContactStore.h"
 #include "bridge/store/DataSourceStore.h"
+#include "support/PostClient.h"
 #include "support/TempDir.h"
 
 #include <Poco/JSON/Parser.h>
@@ -17,14 +18,11 @@
 
 using namespace dpp::bridge;
 using dpp::mapping::SystemField;
+using dpp::testing::Answer;
+using dpp::testing::sendRequest;
 using dpp::testing::TempDir;
 
 namespace {
-
-struct Answer {
-    int status = 0;
-    std::string body;
-};
 
 struct ServerFixture {
     TempDir dir;
@@ -47,21 +45,7 @@ struct ServerFixture {
     Answer send(const std::string& method, const std::string& uri, const std::string& body = "",
                 const std::string& contentType = "",
                 const std::map<std::string, std::string>& headers = {}) {
-        Poco::Net::HTTPClientSession session("127.0.0.1", server->port());
-        Poco::Net::HTTPRequest request(method, uri, Poco::Net::HTTPMessage::HTTP_1_1);
-        if (!contentType.empty())
-            request.setContentType(contentType);
-        for (const auto& [name, value] : headers)
-            request.set(name, value);
-        if (method == "POST" || !body.empty())
-            request.setContentLength(static_cast<std::streamsize>(body.size()));
-        session.sendRequest(request) << body;
-        Poco::Net::HTTPResponse response;
-        std::istream& in = session.receiveResponse(response);
-        Answer answer;
-        answer.status = response.getStatus();
-        Poco::StreamCopier::copyToString(in, answer.body);
-        return answer;
+        return sendRequest(server->port(), method, uri, body, contentType, headers);
     }
     Answer postForm(const std::string& body,
                     const std::map<std::string, std::string>& headers = {}) {
