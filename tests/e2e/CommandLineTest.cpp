@@ -175,4 +175,75 @@ BOOST_AUTO_TEST_CASE(preview_prints_the_exact_request_with_secrets_masked) {
     BOOST_TEST(preview.out.find("9f2c61") == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(datasource_settings_refuse_bad_flags_naming_them) {
+    BOOST_TEST(run({"init"}).status == 0);
+    BOOST_TEST(run({"account", "add", "--id", "2002", "--name", "B"}).status == 0);
+    struct Refusal {
+        std::vector<std::string> flags;
+        std::string named;
+    };
+    std::vector<Refusal> refusals{
+        {{"--dedupe-on", "email,foo"}, "unknown field 'foo'"},
+        {{"--dedupe-on", "email,,ssn"}, "rule 2 is empty"},
+        {{"--dedupe-on", "lastname+"}, "empty field"},
+        {{"--on-duplicate", "update"}, "--on-duplicate update needs --dedupe-on"},
+        {{"--dedupe-on", "email", "--on-duplicate", "merge"}, "--on-duplicate 'merge'"},
+        {{"--redirect", "ftp://example.com/x"}, "--redirect 'ftp://example.com/x'"},
+        {{"--redirect", "/thanks"}, "--redirect '/thanks'"},
+    };
+    for (const Refusal& refusal : refusals) {
+        std::vector<std::string> command{"datasource", "add", "--account", "2002", "--name", "X"};
+        command.insert(command.end(), refusal.flags.begin(), refusal.flags.end());
+        CommandResult refused = run(command);
+        BOOST_TEST(refused.status == 2, refusal.named);
+        BOOST_TEST(refused.err.find(refusal.named) != std::string::npos, refused.err);
+    }
+    BOOST_TEST(run({"datasource", "list"}).out.empty()); // nothing was created
+    CommandResult added =
+        run({"datasource", "add", "--account", "2002", "--name", "X", "--dedupe-on",
+             "source,EMAIL,lastname+dob", "--on-duplicate", "update"});
+    BOOST_TEST(added.status == 0, added.err);
+    CommandResult refused = run({"datasource", "set", "1", "--dedupe-on", "phone"});
+    BOOST_TEST(refused.status == 2);
+    CommandResult shown = run({"datasource", "show", "1", "--json"});
+    BOOST_TEST(shown.out.find("\"dedupe\": {\"rules\": [\"source\", \"email\", "
+                              "\"lastname+dob\"], \"on_duplicate\": \"update\"}") !=
+                   std::string::npos,
+               shown.out);
+    BOOST_TEST(run({"datasource", "set", "1", "--on-duplicate", "create", "--redirect",
+                    "https://example.com/thanks"})
+                   .status == 0);
+    shown = run({"datasource", "show", "1"});
+    BOOST_TEST(shown.out.find("\"on_duplicate\": \"create\"") != std::string::npos, shown.out);
+    BOOST_TEST(shown.out.find("\"redirect\": \"https://example.com/thanks\"") != std::string::npos,
+               shown.out);
+    BOOST_TEST(run({"datasource", "set", "1", "--no-dedupe", "--no-redirect"}).status == 0);
+    BOOST_TEST(run({"datasource", "show", "1"}).out.find("\"dedupe\": null") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(import_through_a_datasource_prints_counts_and_is_idempotent) {
+    BOOST_TEST(run({"init"}).status == 0);
+    BOOST_TEST(run({"account", "add", "--id", "2002", "--name", "B"}).status == 0);
+    BOOST_TEST(run({"datasource", "add", "--account", "2002", "--name", "X", "--dedupe-on", "email",
+                    "--on-duplicate", "reject"})
+                   .status == 0);
+    write("leads.csv", "firstname,email,lasname\nMike,m@example.com,S\nAnn,a@example.com,L\n"
+                       "Mike again,M@EXAMPLE.COM,S\n");
+    CommandResult first = run({"contact", "import", "--datasource", "1", dir.file("leads.csv")});
+    BOOST_TEST(first.status == 0, first.err);
+    BOOST_TEST(first.out.find("3 row(s): created 2") != std::string::npos, first.out);
+    BOOST_TEST(first.out.find("rejected as duplicates 1") != std::string::npos, first.out);
+    BOOST_TEST(first.out.find("'lasname' (3)") != std::string::npos, first.out);
+    CommandResult second =
+        run({"contact", "import", "--datasource", "1", "--json", dir.file("leads.csv")});
+    BOOST_TEST(second.status == 0, second.err);
+    BOOST_TEST(second.out.find("\"created\": 0") != std::string::npos, second.out);
+    BOOST_TEST(second.out.find("\"already_imported\": 2") != std::string::npos, second.out);
+    write("bad.csv", "firstname,email\nMike,m@example.com\nAnn,a@b.c,extra\n");
+    CommandResult bad = run({"contact", "import", "--datasource", "1", dir.file("bad.csv")});
+    BOOST_TEST(bad.status == 2);
+    BOOST_TEST(bad.err.find("bad.csv line 3") != std::string::npos, bad.err);
+    BOOST_TEST(run({"contact", "list", "--account", "2002"}).out.find("Ann") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
