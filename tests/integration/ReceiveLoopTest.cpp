@@ -35,7 +35,9 @@ struct Instance {
         database = std::make_unique<Database>(dir.storeUri());
         database->migrate();
         ContactStore(*database).addAccount(2002, "Destination");
-        source = DataSourceStore(*database).add(2002, "Loop", std::nullopt);
+        DedupeSettings byEmail{dpp::mapping::parseDedupeRules("email"), DuplicateAction::Reject};
+        source = DataSourceStore(*database).add(2002, "Loop", std::nullopt, byEmail,
+                                                "https://partner.example/thanks");
     }
     ~Instance() {
         if (server)
@@ -146,6 +148,9 @@ BOOST_AUTO_TEST_CASE(the_loop_answers_byte_for_byte_as_the_connection_threads) {
             "POST " + path +
                 " HTTP/1.1\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nabc",
             formPost(path, "firstname=Key", "Idempotency-Key: " + std::string(201, 'k') + "\r\n"),
+            formPost(path, "firstname=Dup&email=dup%40example.com"),
+            formPost(path, "firstname=Dup2&email=DUP%40example.com"),           // 409
+            formPost(path, "firstname=Web", "Accept: text/html,*/*;q=0.8\r\n"), // 303
             formPost(path, "firstname=Closing", "Connection: close\r\n"),
         };
     };
@@ -162,7 +167,7 @@ BOOST_AUTO_TEST_CASE(the_loop_answers_byte_for_byte_as_the_connection_threads) {
         BOOST_TEST(loopAnswer == threadAnswer, "request " << i);
     }
     BOOST_TEST(looped.stored() == threaded.stored());
-    BOOST_TEST(looped.stored() == 5); // k1 once, Bo, Json, Query, Closing
+    BOOST_TEST(looped.stored() == 7); // k1 once, Bo, Json, Query, Dup, Web, Closing
 }
 
 BOOST_AUTO_TEST_CASE(posts_beyond_the_rate_are_429_and_close_as_with_threads) {
