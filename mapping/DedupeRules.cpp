@@ -1,5 +1,7 @@
 #include "mapping/DedupeRules.h"
 
+#include "mapping/AsciiText.h"
+
 #include <algorithm>
 
 namespace dpp::mapping {
@@ -8,25 +10,10 @@ namespace {
 
 constexpr char kUnitSeparator = '\x1f';
 
-bool isSpace(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && isSpace(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && isSpace(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
-
 bool equalsFolded(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                              [](char x, char y) { return lower(x) == lower(y); });
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return asciiLower(x) == asciiLower(y);
+           });
 }
 
 std::vector<std::string_view> split(std::string_view s, char separator) {
@@ -56,7 +43,7 @@ std::string acceptedNames() {
 // An import name or a merge tag with or without braces, case-insensitively.
 std::optional<SystemField> fieldByName(std::string_view name) {
     if (name.size() >= 2 && name.front() == '{' && name.back() == '}')
-        name = trim(name.substr(1, name.size() - 2));
+        name = trimmedAscii(name.substr(1, name.size() - 2));
     for (const auto& f : systemFields())
         if (equalsFolded(name, f.importName) || equalsFolded(name, f.tag))
             return f.field;
@@ -74,13 +61,13 @@ public:
     Parser(std::string_view text, std::string_view flag) : text_(text), flag_(flag) {}
 
     std::vector<DedupeRule> parse() const {
-        if (trim(text_).empty())
+        if (trimmedAscii(text_).empty())
             fail("no rules given; " + acceptedNames());
         std::vector<DedupeRule> rules;
         std::vector<std::string_view> typed;
         auto items = split(text_, ',');
         for (std::size_t i = 0; i < items.size(); ++i) {
-            auto item = trim(items[i]);
+            auto item = trimmedAscii(items[i]);
             if (item.empty())
                 fail("rule " + std::to_string(i + 1) + " is empty" +
                      (i + 1 == items.size() ? " (trailing comma)" : ""));
@@ -99,11 +86,11 @@ private:
     DedupeRule parseRule(std::string_view item) const {
         auto parts = split(item, '+');
         for (auto part : parts)
-            if (trim(part).empty())
+            if (trimmedAscii(part).empty())
                 fail("rule '" + std::string(item) + "' has an empty field");
         DedupeRule rule;
         for (auto raw : parts) {
-            auto part = trim(raw);
+            auto part = trimmedAscii(raw);
             if (equalsFolded(part, "source")) {
                 if (parts.size() > 1)
                     fail("rule '" + std::string(item) +
@@ -173,22 +160,22 @@ std::string normalizedMatchValue(SystemField field, std::string_view value) {
                 out += c;
         return out;
     case SystemField::Email:
-        for (char c : trim(value))
-            out += lower(c);
+        for (char c : trimmedAscii(value))
+            out += asciiLower(c);
         return out;
     default:
         break;
     }
     bool pendingSpace = false;
-    for (char c : trim(value)) {
-        if (isSpace(c)) {
+    for (char c : trimmedAscii(value)) {
+        if (isAsciiSpace(c)) {
             pendingSpace = true;
             continue;
         }
         if (pendingSpace)
             out += ' ';
         pendingSpace = false;
-        out += lower(c);
+        out += asciiLower(c);
     }
     return out;
 }

@@ -1,5 +1,7 @@
 #include "bridge/receive/AcceptPreference.h"
 
+#include "mapping/AsciiText.h"
+
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -7,26 +9,6 @@
 namespace dpp::bridge {
 
 namespace {
-
-bool isSpace(char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && isSpace(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && isSpace(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
-
-std::string lowerCase(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
 
 // A decimal number ("0.8", ".5", "-1", "+1."), none for anything else.
 std::optional<double> decimal(std::string_view s) {
@@ -66,11 +48,12 @@ double qualityOf(std::string_view params) {
         auto param = params.substr(0, end);
         params = end == std::string_view::npos ? std::string_view() : params.substr(end + 1);
         auto eq = param.find('=');
-        if (eq == std::string_view::npos || lowerCase(trim(param.substr(0, eq))) != "q")
+        if (eq == std::string_view::npos ||
+            mapping::asciiLowerCase(mapping::trimmedAscii(param.substr(0, eq))) != "q")
             continue;
-        auto value = trim(param.substr(eq + 1));
+        auto value = mapping::trimmedAscii(param.substr(eq + 1));
         if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
-            value = trim(value.substr(1, value.size() - 2));
+            value = mapping::trimmedAscii(value.substr(1, value.size() - 2));
         if (auto parsed = decimal(value))
             q = std::clamp(*parsed, 0.0, 1.0);
     }
@@ -92,7 +75,7 @@ bool prefersHtml(std::string_view acceptHeader) {
         acceptHeader =
             end == std::string_view::npos ? std::string_view() : acceptHeader.substr(end + 1);
         auto semicolon = range.find(';');
-        auto type = lowerCase(trim(range.substr(0, semicolon)));
+        auto type = mapping::asciiLowerCase(mapping::trimmedAscii(range.substr(0, semicolon)));
         double q =
             semicolon == std::string_view::npos ? 1.0 : qualityOf(range.substr(semicolon + 1));
         if (type == "text/html" || type == "application/xhtml+xml")
