@@ -17,6 +17,9 @@ struct Contact {
     // setIds(). Empty string means "no value".
     std::array<std::string, kSystemFieldCount> fields;
     std::map<std::string, std::string, std::less<>> custom;
+    // The store's change number when the contact was read (0 when not from a store): a
+    // receiver keeps the newest version of a contact whatever order its posts arrive in.
+    std::int64_t changeNumber = 0;
 
     const std::string& get(SystemField field) const { return fields[indexOf(field)]; }
     void set(SystemField field, std::string value) { fields[indexOf(field)] = std::move(value); }

@@ -323,9 +323,7 @@ std::size_t BatchStore::queueNextPage(std::int64_t batchId, PreparedWebhook& web
             }
             // A nightly run posts a contact's change once, whichever run posts it: the key is
             // the job, the contact and its change number.
-            std::int64_t change = 0;
-            session << "SELECT change_seq FROM contacts WHERE id = ?", bind(contacts[i].id),
-                into(change), now;
+            std::int64_t change = contacts[i].changeNumber;
             delivery.idempotencyKey = "nj_" + batch->job + "_" + std::to_string(contacts[i].id) +
                                       "_" + std::to_string(change);
             std::vector<std::int64_t> existing;

@@ -117,7 +117,7 @@ bool setContactPlan(Database& database, std::int64_t contactId,
             return;
         changed = true;
         ContactExtrasStore::savePlan(session, contactId, plan);
-        ContactStore::touch(session, contactId);
+        contact->changeNumber = ContactStore::touch(session, contactId);
         EventRaiser raiser(session, SystemClock().nowMs());
         raiseInto(raiser, activity,
                   {std::string(kContactUpdated), contactId, "plan", actor, "", {}}, &*contact);

@@ -99,6 +99,7 @@ struct ReceiveLoop::Request {
     bool close = false;
     std::string method, target, token, contentType, body, idempotencyKey, hops;
     bool prefersHtml = false;
+    std::int64_t sourceChange = 0;
     PostIntake::Post post;
 };
 
@@ -375,6 +376,7 @@ void ReceiveLoop::readRequests(Connection& connection, std::vector<Request>& bat
     request.idempotencyKey = head.hasIdempotencyKey ? head.idempotencyKey : head.webhookId;
     request.hops = head.hops;
     request.prefersHtml = prefersHtml(head.accept);
+    request.sourceChange = sourceChangeOf(head.change);
     // The request is read now that it will be answered.
     if (::recv(socket, peeked_.data(), total, MSG_DONTWAIT) != static_cast<ssize_t>(total)) {
         close(socket);
@@ -398,6 +400,7 @@ std::size_t ReceiveLoop::answer(std::vector<Request>& batch) {
         PostIntake::Post& post = request.post;
         intake_.admit(post, request.token, request.method, nowMs);
         post.prefersHtml = request.prefersHtml;
+        post.sourceChange = request.sourceChange;
         if (!post.reply)
             intake_.prepare(post, request.method, request.target, request.contentType, request.body,
                             std::move(request.idempotencyKey), std::move(request.hops));

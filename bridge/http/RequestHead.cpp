@@ -106,7 +106,7 @@ RequestHead::Outcome parseRequestHead(std::string_view bytes, RequestHead& head)
             return Outcome::Unusual;
 
     bool seenLength = false, seenType = false, seenKey = false, seenWebhookId = false,
-         seenHops = false, seenConnection = false, seenAccept = false;
+         seenHops = false, seenConnection = false, seenAccept = false, seenChange = false;
     std::size_t headers = 0;
     std::size_t position = lineEnd + 2;
     while (position < text.size()) {
@@ -159,6 +159,8 @@ RequestHead::Outcome parseRequestHead(std::string_view bytes, RequestHead& head)
             fine = setOnce(head.hops, seenHops, value);
         } else if (sameName(name, "accept")) {
             fine = setOnce(head.accept, seenAccept, value);
+        } else if (sameName(name, "x-dppbridge-change")) {
+            fine = setOnce(head.change, seenChange, value);
         }
         if (!fine)
             return Outcome::Unusual;

@@ -31,6 +31,7 @@ struct RequestHead {
     std::string_view webhookId;      // webhook-id (Standard Webhooks)
     std::string_view hops;           // X-Dppbridge-Hops
     std::string_view accept;         // Accept (a browser's form is redirected)
+    std::string_view change;         // X-Dppbridge-Change
 
     static constexpr std::size_t kMostHeadBytes = 16 * 1024;
     static constexpr std::size_t kMostHeaders = 100;

@@ -165,6 +165,7 @@ public:
         request.body = std::move(delivery.wireBody);
         request.idempotencyKey = delivery.idempotencyKey;
         request.hops = delivery.hops;
+        request.sourceChange = delivery.sourceChange;
         outcome.attemptNumber = delivery.attempts + 1;
         // A request or password that cannot be opened (no key, another key) is never sent:
         // the attempt is recorded with the reason and retried on the schedule, without
@@ -442,6 +443,7 @@ void DeliveryWorkers::sendHanded(Worker& worker, HandedChunk chunk) {
         view.wireBody = delivery.wireBody;
         view.destination = delivery.destination;
         view.hops = delivery.hops;
+        view.sourceChange = delivery.sourceChange;
         views.push_back(std::move(view));
     }
     Attempted attempted = attemptAll(worker, views, chunk.leasedAt, handedWindow_);

@@ -84,6 +84,7 @@ NewDelivery PreparedWebhook::deliveryWithExtras(Poco::Data::Session& session,
     NewDelivery delivery = deliveryFor(
         *compiled_, contact.id, renderWith(*compiled_, catalog_, contact, extras, budgets), origin);
     delivery.hops = Hops::start(contact.accountId, contact.id).text();
+    delivery.sourceChange = contact.changeNumber;
     if (copiesDocuments_) {
         delivery.grantDocumentIds = ContactExtrasStore::documentIds(session, contact.id);
         delivery.grantSourceAccount = contact.accountId;

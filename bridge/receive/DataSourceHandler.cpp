@@ -86,6 +86,7 @@ void DataSourceHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                         request.get("Idempotency-Key", request.get("webhook-id", "")),
                         request.get(kHopsHeader, ""));
     post.prefersHtml = prefersHtml(request.get("Accept", ""));
+    post.sourceChange = sourceChangeOf(request.get(kChangeHeader, ""));
     if (!post.reply)
         intake_.storeAll({&post});
     sendReply(response, *post.reply);

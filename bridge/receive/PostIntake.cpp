@@ -60,6 +60,18 @@ std::optional<std::string_view> dataSourceToken(std::string_view target) {
     return token;
 }
 
+std::int64_t sourceChangeOf(std::string_view header) {
+    if (header.empty() || header.size() > 18)
+        return 0;
+    std::int64_t change = 0;
+    for (char c : header) {
+        if (c < '0' || c > '9')
+            return 0;
+        change = change * 10 + (c - '0');
+    }
+    return change;
+}
+
 std::string errorJson(const std::string& message) {
     std::string json = "{\"status\": \"Error\", \"error\": ";
     mapping::appendJsonString(message, json);
@@ -201,6 +213,7 @@ void PostIntake::storeAll(const std::vector<Post*>& posts) {
         entry.extras = &post->extras;
         entry.hops = std::move(post->hops);
         entry.postedFields = &post->postedFields;
+        entry.sourceChange = post->sourceChange;
         toStore.push_back(std::move(entry));
         stored.push_back(post);
     }
@@ -277,9 +290,11 @@ void PostIntake::answer(Post& post) {
         "{\"status\": \"Success\", \"contact_id\": " + std::to_string(received.contactId) +
         ", \"duplicate\": " + (received.duplicate ? "true" : "false");
     if (received.match == MatchOutcome::Updated) {
-        json += ", \"updated\": true, \"changed\": " + jsonKeyList(received.changed) +
-                ", \"matched_by\": ";
+        json += std::string(", \"updated\": ") + (received.stale ? "false" : "true") +
+                ", \"changed\": " + jsonKeyList(received.changed) + ", \"matched_by\": ";
         mapping::appendJsonString(received.matchedRule, json);
+        if (received.stale)
+            json += ", \"stale\": true";
     }
     if (received.match == MatchOutcome::CreatedAsDuplicate)
         json += ", \"duplicate_of\": " + std::to_string(*received.duplicateOf);

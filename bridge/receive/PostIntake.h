@@ -51,7 +51,8 @@ public:
         std::string idempotencyKey;
         std::string hops;
         std::vector<mapping::SystemField> postedFields;
-        bool prefersHtml = false; // a browser's form: answered 303 to the redirect, if any
+        bool prefersHtml = false;      // a browser's form: answered 303 to the redirect, if any
+        std::int64_t sourceChange = 0; // X-Dppbridge-Change (sourceChangeOf)
         ReceivedContact received;
     };
 
@@ -97,6 +98,10 @@ private:
 // The token of a data source's address, /post/<token>/ (40 lower-case hex characters; the
 // last slash optional, a query string allowed), or nothing for any other target.
 std::optional<std::string_view> dataSourceToken(std::string_view target);
+
+// The X-Dppbridge-Change header's number: 1 to 18 digits, else 0 (none; a header is not
+// trusted input to fail a post on).
+std::int64_t sourceChangeOf(std::string_view header);
 
 // {"status": "Error", "error": message} and a newline.
 std::string errorJson(const std::string& message);

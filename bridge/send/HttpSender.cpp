@@ -182,6 +182,8 @@ void HttpSender::writeRequest(Poco::Net::HTTPClientSession& session,
         headers.push_back({"webhook-id", request.idempotencyKey});
         if (!request.hops.empty())
             headers.push_back({kHopsHeader, request.hops});
+        if (request.sourceChange > 0)
+            headers.push_back({kChangeHeader, std::to_string(request.sourceChange)});
         if (request.auth) {
             Poco::Net::HTTPRequest credentials;
             Poco::Net::HTTPBasicCredentials(request.auth->username, request.auth->password)
@@ -206,6 +208,8 @@ void HttpSender::writeRequest(Poco::Net::HTTPClientSession& session,
     httpRequest.set("webhook-id", request.idempotencyKey);
     if (!request.hops.empty())
         httpRequest.set(kHopsHeader, request.hops);
+    if (request.sourceChange > 0)
+        httpRequest.set(kChangeHeader, std::to_string(request.sourceChange));
     if (request.auth)
         Poco::Net::HTTPBasicCredentials(request.auth->username, request.auth->password)
             .authenticate(httpRequest);

@@ -23,6 +23,9 @@ namespace dpp::bridge {
 
 // The accounts a contact passed through, sent so that a receiver posting on can stop a loop.
 inline constexpr const char* kHopsHeader = "X-Dppbridge-Hops";
+// The source contact's change number when the request was rendered: a receiver that keeps
+// one contact per sender keeps the newest version, whatever order posts arrive in.
+inline constexpr const char* kChangeHeader = "X-Dppbridge-Change";
 
 struct SendResult {
     int statusCode = 0;     // 0 when no response arrived
@@ -42,7 +45,8 @@ struct OutgoingRequest {
     std::string contentType;
     std::string body;
     std::string idempotencyKey;
-    std::string hops; // X-Dppbridge-Hops: where the contact has been (loop detection)
+    std::string hops;              // X-Dppbridge-Hops: where the contact has been (loop detection)
+    std::int64_t sourceChange = 0; // X-Dppbridge-Change when not 0
     std::optional<mapping::BasicAuth> auth;
     std::string successBodyContains;
 };

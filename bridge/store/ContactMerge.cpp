@@ -76,7 +76,7 @@ ContactMerge mergeReceivedContact(Poco::Data::Session& session, std::int64_t con
         }
     }
     if (extrasChanged && merge.update.changed.empty())
-        ContactStore::touch(session, contactId);
+        merge.update.after.changeNumber = ContactStore::touch(session, contactId);
     return merge;
 }
 

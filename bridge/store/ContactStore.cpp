@@ -60,8 +60,8 @@ void loadCustomFields(Poco::Data::Session& session, std::vector<Contact>& contac
     }
 }
 
-// Rows of "SELECT id, account_id, created_at, <stored fields>": a compiled statement read
-// column by column (a mass post reads every contact here; POCO's RecordSet converted each cell
+// Rows of "SELECT id, account_id, created_at, <stored fields>, change_seq": a compiled statement
+// read column by column (a mass post reads every contact here; POCO's RecordSet converted each cell
 // through a Dynamic::Var, 13 % of the outbox's work, bench/NOTES.md "Session 5").
 std::vector<Contact> readContacts(CachedStatement& select) {
     std::vector<Contact> contacts;
@@ -72,6 +72,7 @@ std::vector<Contact> readContacts(CachedStatement& select) {
         contact.set(SystemField::Created, select.text(2));
         for (std::size_t i = 0; i < fields.size(); ++i)
             contact.set(fields[i], select.text(static_cast<int>(i) + 3));
+        contact.changeNumber = select.integer(static_cast<int>(fields.size()) + 3);
         contacts.push_back(std::move(contact));
     }
     return contacts;
@@ -80,7 +81,8 @@ std::vector<Contact> readContacts(CachedStatement& select) {
 std::vector<Contact> selectContacts(Poco::Data::Session& session, const std::string& where,
                                     std::int64_t first, std::int64_t second, std::size_t limit) {
     CachedStatement select(session, "SELECT id, account_id, created_at" + columnList() +
-                                        " FROM contacts WHERE " + where + " ORDER BY id LIMIT ?");
+                                        ", change_seq FROM contacts WHERE " + where +
+                                        " ORDER BY id LIMIT ?");
     select.bind(1, first).bind(2, second).bind(3, static_cast<std::int64_t>(limit));
     std::vector<Contact> contacts = readContacts(select);
     loadCustomFields(session, contacts);
@@ -198,11 +200,11 @@ std::int64_t ContactStore::insert(Poco::Data::Session& session, Contact& contact
     static const std::string withId = "INSERT INTO contacts (id, change_seq, account_id, "
                                       "created_at, updated_at" +
                                       columnList() + ") VALUES (?, " + kNextChange + ", ?, ?, ?" +
-                                      placeholders + ") RETURNING id";
+                                      placeholders + ") RETURNING id, change_seq";
     static const std::string withoutId = "INSERT INTO contacts (change_seq, account_id, "
                                          "created_at, updated_at" +
                                          columnList() + ") VALUES (" + kNextChange + ", ?, ?, ?" +
-                                         placeholders + ") RETURNING id";
+                                         placeholders + ") RETURNING id, change_seq";
     if (contact.id != 0 && contactExists(session, contact.id))
         throw InputError("contact id " + std::to_string(contact.id) + " is already in use");
     std::string createdAt = nowText();
@@ -218,6 +220,7 @@ std::int64_t ContactStore::insert(Poco::Data::Session& session, Contact& contact
     if (!insert.step())
         throw StoreError("store: inserting a contact returned no id");
     std::int64_t id = insert.integer(0);
+    contact.changeNumber = insert.integer(1);
     insert.run();
     contact.setIds(id, contact.accountId);
     contact.set(SystemField::Created, createdAt);
@@ -233,16 +236,13 @@ std::int64_t ContactStore::insert(Poco::Data::Session& session, Contact& contact
     return id;
 }
 
-void ContactStore::touch(Poco::Data::Session& session, std::int64_t id) {
-    std::string updatedAt = nowText();
-    session << "UPDATE contacts SET change_seq = " + kNextChange + ", updated_at = ? WHERE id = ?",
-        use(updatedAt), use(id), now;
-}
-
-std::int64_t ContactStore::changeNumber(Poco::Data::Session& session, std::int64_t id) {
-    CachedStatement select(session, "SELECT change_seq FROM contacts WHERE id = ?");
-    select.bind(1, id);
-    return select.step() ? select.integer(0) : 0;
+std::int64_t ContactStore::touch(Poco::Data::Session& session, std::int64_t id) {
+    CachedStatement update(session, "UPDATE contacts SET change_seq = " + kNextChange +
+                                        ", updated_at = ? WHERE id = ? RETURNING change_seq");
+    update.bind(1, nowText()).bind(2, id);
+    std::int64_t change = update.step() ? update.integer(0) : 0;
+    update.run();
+    return change;
 }
 
 void ContactStore::markDuplicate(Poco::Data::Session& session, std::int64_t id,
@@ -296,7 +296,7 @@ ContactUpdate ContactStore::update(Poco::Data::Session& session, std::int64_t id
             use(id), bind(name), bind(value), now;
     }
     if (!result.changed.empty())
-        touch(session, id);
+        after.changeNumber = touch(session, id);
     return result;
 }
 
@@ -305,8 +305,8 @@ std::vector<Contact> ContactStore::select(Poco::Data::Session& session,
                                           const std::vector<SqlValue>& values, std::int64_t afterId,
                                           std::size_t limit, std::size_t offset) {
     CachedStatement select(session, "SELECT id, account_id, created_at" + columnList() +
-                                        " FROM contacts WHERE id > ? AND (" + condition +
-                                        ") ORDER BY id LIMIT ? OFFSET ?");
+                                        ", change_seq FROM contacts WHERE id > ? AND (" +
+                                        condition + ") ORDER BY id LIMIT ? OFFSET ?");
     int index = 1;
     select.bind(index++, afterId);
     for (const SqlValue& value : values)

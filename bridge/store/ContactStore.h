@@ -59,13 +59,12 @@ public:
     std::optional<mapping::Contact> contact(std::int64_t id);
     static std::optional<mapping::Contact> load(Poco::Data::Session& session, std::int64_t id);
     // Applies the changes that differ from what the contact holds; a contact that changed
-    // takes the next change number. Throws NotFound.
+    // takes the next change number (after.changeNumber). Throws NotFound.
     static ContactUpdate update(Poco::Data::Session& session, std::int64_t id,
                                 const ContactChanges& changes);
-    // Marks the contact changed (its payments or documents did): next change number.
-    static void touch(Poco::Data::Session& session, std::int64_t id);
-    // The contact's change number (0 when it does not exist).
-    static std::int64_t changeNumber(Poco::Data::Session& session, std::int64_t id);
+    // Marks the contact changed (its payments or documents did): the next change number,
+    // returned (0 when the contact does not exist).
+    static std::int64_t touch(Poco::Data::Session& session, std::int64_t id);
     // Marks a contact a data source stored as a duplicate of another (on-duplicate create).
     static void markDuplicate(Poco::Data::Session& session, std::int64_t id,
                               std::int64_t duplicateOf);

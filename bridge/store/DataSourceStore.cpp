@@ -19,6 +19,7 @@
 #include "bridge/store/ContactMerge.h"
 #include "bridge/store/ContactStore.h"
 #include "bridge/store/DedupeKeys.h"
+#include "bridge/store/SourceChanges.h"
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
@@ -391,8 +392,7 @@ void activateUpdated(Poco::Data::Session& session, const DataSource& source,
                       "status " + before + " -> " + now, by, "", chain},
                      &after);
     result.deliveriesQueued = raiser.deliveriesQueued();
-    postOn(session, source, after, chain,
-           "_c" + std::to_string(ContactStore::changeNumber(session, after.id)), nowMs, result);
+    postOn(session, source, after, chain, "_c" + std::to_string(after.changeNumber), nowMs, result);
 }
 
 } // namespace
@@ -432,10 +432,20 @@ void DataSourceStore::storeIn(Poco::Data::Session& session, PostToStore& post) {
                 return; // nothing stored, not even the key: a later post is judged again
             case DuplicateAction::Update: {
                 result.match = MatchOutcome::Updated;
+                result.contactId = *match.contactId;
+                bool versioned = !identity.empty() && post.sourceChange > 0;
+                if (versioned) {
+                    auto applied = SourceChanges::applied(session, source.id, identity);
+                    if (applied && post.sourceChange < *applied) {
+                        result.stale = true; // a newer version of the contact is here already
+                        recordPost(session, post);
+                        return;
+                    }
+                    SourceChanges::record(session, source.id, identity, post.sourceChange);
+                }
                 ContactMerge merge =
                     mergeReceivedContact(session, *match.contactId, contact, post.postedFields,
                                          post.extras, SystemClock().nowMs());
-                result.contactId = *match.contactId;
                 result.changed = merge.changed;
                 DedupeKeys::index(session, source.id, source.dedupe.rules, merge.update.after,
                                   identity, true);
@@ -462,8 +472,11 @@ void DataSourceStore::storeIn(Poco::Data::Session& session, PostToStore& post) {
                                         SystemClock().nowMs());
     }
     // A duplicate leaves the match values to the contact it duplicates.
-    if (source.dedupe.enabled() && !result.duplicateOf)
+    if (source.dedupe.enabled() && !result.duplicateOf) {
         DedupeKeys::index(session, source.id, source.dedupe.rules, contact, identity, false);
+        if (!identity.empty() && post.sourceChange > 0)
+            SourceChanges::record(session, source.id, identity, post.sourceChange);
+    }
     recordPost(session, post);
     activateCreated(session, source, contact, incoming, result);
 }
@@ -494,7 +507,7 @@ ReceivedContact DataSourceStore::receive(const DataSource& source, mapping::Cont
                                          const std::string& idempotencyKey,
                                          const ReceivedExtras* extras, const std::string& hops) {
     std::vector<PostToStore> posts{PostToStore{
-        &source, &contact, &ignoredKeys, idempotencyKey, extras, hops, nullptr, {}, {}}};
+        &source, &contact, &ignoredKeys, idempotencyKey, extras, hops, nullptr, 0, {}, {}}};
     receiveAll(posts); // shares its transaction with concurrent posts (group commit)
     if (posts.front().error)
         std::rethrow_exception(posts.front().error);

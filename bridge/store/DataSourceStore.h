@@ -66,7 +66,8 @@ struct ReceivedContact {
     std::optional<std::int64_t> duplicateOf; // the matched contact
     std::string matchedRule;                 // the rule that matched ("email")
     std::vector<std::string> changed;        // Updated: what changed ("email", "plan", ...)
-    std::vector<std::string> problems;       // de-dupe problems (rules that disagree)
+    bool stale = false; // Updated: the post carried an older change than one applied before
+    std::vector<std::string> problems; // de-dupe problems (rules that disagree)
     std::vector<std::string> ignoredKeys;
     // The data source's webhook: the delivery that posts the contact on, or why none does
     // (a loop, a webhook that cannot render).
@@ -121,6 +122,8 @@ public:
         // The system fields the post carried (an update replaces these and keeps the rest);
         // null: every non-empty field.
         const std::vector<mapping::SystemField>* postedFields = nullptr;
+        // X-Dppbridge-Change: the sender's change number of the contact (0: none).
+        std::int64_t sourceChange = 0;
         ReceivedContact result;   // when stored
         std::exception_ptr error; // when not: that post alone was rolled back
     };

@@ -25,7 +25,7 @@ namespace {
 const char* kDeliveryColumns =
     "SELECT id, idempotency_key, webhook_id, contact_id, status, method, r.url, content_type, "
     "r.body, destination, attempts, next_attempt_ms, origin, replay_of, last_error, created_at, "
-    "updated_at, batch_id, hops FROM deliveries JOIN delivery_requests r "
+    "updated_at, batch_id, hops, source_change FROM deliveries JOIN delivery_requests r "
     "ON r.delivery_id = deliveries.id ";
 
 std::vector<DeliveryRecord> readDeliveries(Poco::Data::Statement& select) {
@@ -54,6 +54,7 @@ std::vector<DeliveryRecord> readDeliveries(Poco::Data::Statement& select) {
         record.updatedAt = rows.value(16, i).convert<std::string>();
         record.batchId = optionalInteger(rows.value(17, i));
         record.hops = rows.value(18, i).convert<std::string>();
+        record.sourceChange = rows.value(19, i).convert<std::int64_t>();
         records.push_back(std::move(record));
     }
     return records;
@@ -131,6 +132,7 @@ DeliveryRecord writeDelivery(Poco::Data::Session& session, const NewDelivery& de
     record.replayOf = delivery.replayOf;
     record.batchId = delivery.batchId;
     record.hops = delivery.hops;
+    record.sourceChange = delivery.sourceChange;
     record.createdAt = record.updatedAt = formatTime(nowMs);
     if (!delivery.claimedBy.empty())
         record.status = "sending";
@@ -158,8 +160,8 @@ DeliveryRecord writeDelivery(Poco::Data::Session& session, const NewDelivery& de
     static const std::string columns =
         "INTO deliveries (idempotency_key, webhook_id, contact_id, status, lease_owner, "
         "lease_until_ms, method, content_type, destination, attempts, next_attempt_ms, origin, "
-        "replay_of, created_at, updated_at, batch_id, hops, last_error) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+        "replay_of, created_at, updated_at, batch_id, hops, last_error, source_change) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
     static const std::string always = "INSERT " + columns;
     static const std::string onlyOnce = "INSERT OR IGNORE " + columns;
     CachedStatement insert(session, once ? onlyOnce : always);
@@ -182,7 +184,8 @@ DeliveryRecord writeDelivery(Poco::Data::Session& session, const NewDelivery& de
         .bind(15, record.updatedAt)
         .bind(16, delivery.batchId)
         .bind(17, record.hops)
-        .bind(18, record.lastError);
+        .bind(18, record.lastError)
+        .bind(19, record.sourceChange);
     if (!insert.step()) {
         if (once)
             return record; // written already (id 0)
@@ -252,7 +255,7 @@ namespace {
 
 const char* kClaimColumns =
     "SELECT id, idempotency_key, webhook_id, contact_id, method, r.wire_url, content_type, "
-    "r.wire_body, destination, attempts, hops, r.url, r.body FROM deliveries "
+    "r.wire_body, destination, attempts, hops, r.url, r.body, source_change FROM deliveries "
     "JOIN delivery_requests r ON r.delivery_id = deliveries.id ";
 
 // Opens a claimed delivery's wire request: the masked one when none was stored apart, else
@@ -294,6 +297,7 @@ void readClaimed(CachedStatement& select, const StoreSecrets& secrets,
         delivery.destination = select.text(8);
         delivery.attempts = static_cast<int>(select.integer(9));
         delivery.hops = select.text(10);
+        delivery.sourceChange = select.integer(13);
         openWire(secrets, delivery, select.text(11), select.text(12));
         claimed.push_back(std::move(delivery));
     }

@@ -30,7 +30,8 @@ struct DeliveryRecord {
     std::string origin;
     std::optional<std::int64_t> replayOf;
     std::optional<std::int64_t> batchId;
-    std::string hops; // accounts the contact passed through: "1001:55>2002:7"
+    std::string hops;              // accounts the contact passed through: "1001:55>2002:7"
+    std::int64_t sourceChange = 0; // the contact's change number when rendered
     std::string lastError;
     std::string createdAt;
     std::string updatedAt;
@@ -48,7 +49,8 @@ struct ClaimedDelivery {
     std::string wireBody;
     std::string destination;
     std::string hops;
-    int attempts = 0; // made before this one
+    std::int64_t sourceChange = 0; // sent as X-Dppbridge-Change
+    int attempts = 0;              // made before this one
     // Why the stored wire request cannot be opened (no key, another key): then wireUrl and
     // wireBody are empty and the delivery must not be sent.
     std::string unreadable;
@@ -68,6 +70,7 @@ struct NewDelivery {
     std::optional<std::int64_t> replayOf;
     std::optional<std::int64_t> batchId; // a mass post or nightly run
     std::string hops;                    // sent as X-Dppbridge-Hops (loop detection)
+    std::int64_t sourceChange = 0;       // the contact's change number, X-Dppbridge-Change
     // Deterministic key (triggers: event and trigger); empty for a fresh random one.
     std::string idempotencyKey;
     // Documents named in the request's __copydocs, granted to the destination account in the

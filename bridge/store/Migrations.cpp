@@ -251,7 +251,8 @@ const std::vector<Migration>& migrations() {
              "lease_owner TEXT NOT NULL, lease_until_ms INTEGER NOT NULL)",
          }},
         {8,
-         "de-dupe settings of data sources, their match keys, redirects, duplicate contacts",
+         "de-dupe settings of data sources, their match keys, redirects, duplicate contacts, "
+         "change numbers sent and applied",
          {
              // A data source with de-dupe rules matches each post against the contacts it
              // stored before, by normalised values (email case-folded, phones as digits, the
@@ -268,6 +269,14 @@ const std::vector<Migration>& migrations() {
              "CREATE INDEX dedupe_keys_by_contact ON dedupe_keys(data_source_id, contact_id)",
              // A contact stored as a duplicate of another (on-duplicate create).
              "ALTER TABLE contacts ADD COLUMN duplicate_of INTEGER",
+             // The source contact's change number when a delivery was rendered, sent as
+             // X-Dppbridge-Change; a receiver keeps the newest change it applied per sender
+             // identity, so posts that arrive out of order (a retry after a later change) never
+             // take a copy back to an older version.
+             "ALTER TABLE deliveries ADD COLUMN source_change INTEGER NOT NULL DEFAULT 0",
+             "CREATE TABLE source_changes (data_source_id INTEGER NOT NULL "
+             "REFERENCES data_sources(id) ON DELETE CASCADE, source_identity TEXT NOT NULL, "
+             "change_no INTEGER NOT NULL, PRIMARY KEY (data_source_id, source_identity))",
          }},
     };
     return all;

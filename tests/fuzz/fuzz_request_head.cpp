@@ -7,7 +7,8 @@
 // Properties, when the head is Plain:
 //   - it ends with the first CRLF CRLF, within the bound; the views lie inside the input;
 //   - POCO reads the same method, target, Content-Length, Content-Type, Idempotency-Key,
-//     webhook-id, X-Dppbridge-Hops and keep-alive from it, without an exception;
+//     webhook-id, X-Dppbridge-Hops, X-Dppbridge-Change, Accept and keep-alive from it, without an
+//     exception;
 //   - bytes after the head change nothing; any shorter prefix is Incomplete.
 // When Incomplete: no CRLF CRLF yet and within the bound.
 #include "FuzzSupport.h"
@@ -55,6 +56,9 @@ void checkAgainstPoco(std::string_view input, const RequestHead& head) {
                "webhook-id: " + fuzz::printable(input));
     FUZZ_CHECK(request.get("X-Dppbridge-Hops", "") == head.hops,
                "X-Dppbridge-Hops: " + fuzz::printable(input));
+    FUZZ_CHECK(request.get("X-Dppbridge-Change", "") == head.change,
+               "X-Dppbridge-Change: " + fuzz::printable(input));
+    FUZZ_CHECK(request.get("Accept", "") == head.accept, "Accept: " + fuzz::printable(input));
     FUZZ_CHECK(request.getKeepAlive() == !head.close, "keep-alive: " + fuzz::printable(input));
     FUZZ_CHECK(!request.getChunkedTransferEncoding() && !request.has("Expect"),
                "a body shape the loops do not take: " + fuzz::printable(input));

@@ -161,6 +161,27 @@ BOOST_AUTO_TEST_CASE(a_status_trigger_fires_once_per_change_under_concurrent_upd
                changed.load());
 }
 
+BOOST_AUTO_TEST_CASE(each_delivery_carries_the_contact_change_it_was_rendered_from) {
+    auto ids = addContacts(1);
+    TriggerStore(*database).add("contact.updated", webhookId, std::nullopt, std::nullopt, "test");
+    std::vector<std::int64_t> changes;
+    for (std::string status : {"Enrolled", "Graduated"}) {
+        Activity activity;
+        auto update = updateContact(*database, ids.front(),
+                                    parseContactChanges({"status=" + status}), "test", activity);
+        changes.push_back(update.after.changeNumber);
+    }
+    BOOST_TEST(changes[0] > 0);
+    BOOST_TEST(changes[1] > changes[0]);
+    DeliveryWorkers(config, *database, SystemClock(), "t").drain();
+    std::map<std::string, std::string> changeByStatus;
+    for (const auto& request : receiver.requests())
+        changeByStatus[request.body.substr(request.body.find("status=") + 7)] =
+            request.header("X-Dppbridge-Change").value_or("");
+    BOOST_TEST(changeByStatus["Enrolled"] == std::to_string(changes[0]));
+    BOOST_TEST(changeByStatus["Graduated"] == std::to_string(changes[1]));
+}
+
 BOOST_AUTO_TEST_CASE(a_condition_decides_and_the_log_says_why) {
     auto ids = addContacts(1);
     auto trigger =

@@ -192,6 +192,38 @@ BOOST_AUTO_TEST_CASE(source_identity_matches_first_and_follows_a_changed_email) 
     BOOST_TEST(stored() == 3);
 }
 
+BOOST_AUTO_TEST_CASE(a_post_older_than_the_change_applied_is_stale_and_changes_nothing) {
+    useSource("source,email", DuplicateAction::Update);
+    auto from55 = [](const std::string& change) {
+        return std::map<std::string, std::string>{{"X-Dppbridge-Hops", "1001:55"},
+                                                  {"X-Dppbridge-Change", change}};
+    };
+    std::int64_t id = post("firstname=Mike&email=v5%40example.com", from55("5"))
+                          .json()
+                          ->getValue<std::int64_t>("contact_id");
+    Answer newer = post("firstname=Mike&email=v9%40example.com&status=Enrolled", from55("9"));
+    BOOST_TEST(newer.json()->getValue<bool>("updated"), newer.body);
+    // A retry of change 7, sent before change 9 but arriving after it (both paths).
+    for (bool chunked : {false, true}) {
+        Answer older =
+            post("firstname=Mike&email=v7%40example.com&status=New", from55("7"), chunked);
+        BOOST_TEST(older.status == 200, older.body);
+        BOOST_TEST(older.json()->getValue<std::int64_t>("contact_id") == id);
+        BOOST_TEST(!older.json()->getValue<bool>("updated"));
+        BOOST_TEST(older.json()->getValue<bool>("stale"), older.body);
+    }
+    BOOST_TEST(contact(id).get(SystemField::Email) == "v9@example.com");
+    BOOST_TEST(contact(id).get(SystemField::Status) == "Enrolled");
+    // The same change again applies (nothing newer came), and a later one does.
+    BOOST_TEST(!post("email=v9%40example.com", from55("9")).json()->has("stale"));
+    post("email=v12%40example.com", from55("12"));
+    BOOST_TEST(contact(id).get(SystemField::Email) == "v12@example.com");
+    // Without a change number there is no order to keep: the post applies.
+    post("email=plain%40example.com", {{"X-Dppbridge-Hops", "1001:55"}});
+    BOOST_TEST(contact(id).get(SystemField::Email) == "plain@example.com");
+    BOOST_TEST(stored() == 1);
+}
+
 BOOST_AUTO_TEST_CASE(rules_that_disagree_take_the_first_and_say_so) {
     useSource("source,email", DuplicateAction::Update);
     std::int64_t a = post("firstname=A&email=a%40example.com", {{"X-Dppbridge-Hops", "1001:1"}})

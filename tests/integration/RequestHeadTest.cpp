@@ -25,7 +25,8 @@ BOOST_AUTO_TEST_SUITE(request_head)
 BOOST_AUTO_TEST_CASE(a_plain_post_is_read_with_the_headers_a_data_source_uses) {
     std::string bytes = "POST /post/abc/?x=1 HTTP/1.1\r\nHost: h\r\ncontent-TYPE:  "
                         "application/json \r\nIdempotency-Key: k-1\r\nwebhook-id: w\r\n"
-                        "X-Dppbridge-Hops: 1001:5\r\nContent-Length: 11\r\n"
+                        "X-Dppbridge-Hops: 1001:5\r\nX-Dppbridge-Change: 42\r\n"
+                        "Accept: text/html\r\nContent-Length: 11\r\n"
                         "Connection: Close\r\n\r\n{\"a\": \"b\"}\nNEXT";
     RequestHead head;
     BOOST_TEST(static_cast<int>(parseRequestHead(bytes, head)) == static_cast<int>(Outcome::Plain));
@@ -35,6 +36,8 @@ BOOST_AUTO_TEST_CASE(a_plain_post_is_read_with_the_headers_a_data_source_uses) {
     BOOST_TEST(head.idempotencyKey == "k-1");
     BOOST_TEST(head.webhookId == "w");
     BOOST_TEST(head.hops == "1001:5");
+    BOOST_TEST(head.change == "42");
+    BOOST_TEST(head.accept == "text/html");
     BOOST_TEST(head.contentLength == 11u);
     BOOST_TEST(head.close);
     BOOST_TEST(bytes.substr(head.headLength, 11) == "{\"a\": \"b\"}\n");
