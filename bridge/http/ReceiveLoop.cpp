@@ -173,7 +173,7 @@ void ReceiveLoop::run() {
             break;
         // Group commit: the connections answered last round are about to post again; waiting
         // a little for them puts their posts in this round's transaction rather than in a
-        // second synced commit (bench/NOTES.md, "Session 6").
+        // second synced commit (bench/NOTES.md, 2026-11-29, night).
         Clock::time_point lingerUntil = Clock::now() + kLinger;
         while (!batch.empty() && batch.size() < expectedBack && !stopping_) {
             auto left = lingerUntil - Clock::now();

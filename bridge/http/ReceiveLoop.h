@@ -1,7 +1,7 @@
 #pragma once
 // One thread serving posts to data sources on many kept-alive connections (epoll): the posts
 // that arrive together are stored in one group commit (PostIntake::storeAll) and answered
-// together, so a post costs no hand-off between threads (bench/NOTES.md, "Session 6").
+// together, so a post costs no hand-off between threads (bench/NOTES.md, 2026-11-29, night).
 // server.receive_loops run side by side: the first accepts every connection and gives each to
 // the loop holding the fewest (adopt).
 // A loop serves only whole, plain requests to /post/<token>/ (RequestHead): a GET, or a POST

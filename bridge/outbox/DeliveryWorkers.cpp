@@ -23,7 +23,7 @@ namespace dpp::bridge {
 
 namespace {
 
-// The widest window a worker sending handed pages keeps (measured: bench/NOTES.md, "Session 7").
+// The widest window a worker sending handed pages keeps (measured: bench/NOTES.md, 2026-12-06, evening).
 constexpr std::size_t kHandedWindow = 8;
 // Sent chunks waiting for an idle worker to write them; beyond, their senders write them.
 constexpr std::size_t kMostSentUnwritten = 4;

@@ -140,7 +140,7 @@ private:
     std::atomic<std::int64_t> pagesCheckedMs_{0};
     // Handed pages go to a few workers at a time, each with a wide window, the requests in
     // flight staying at delivery.workers x delivery.in_flight: fewer threads woken per answer
-    // (bench/NOTES.md, "Session 7"). The rest of the workers serve what is claimed.
+    // (bench/NOTES.md, 2026-12-06, evening). The rest of the workers serve what is claimed.
     std::size_t handedWindow_ = 1;
     std::size_t handedSenders_ = 1;
     std::size_t handedChunk_ = 1;

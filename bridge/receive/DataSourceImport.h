@@ -4,8 +4,8 @@
 // stored exactly as a posted lead. The file is read twice, streaming, a row at a time: once
 // to check every row (a malformed file throws InputError naming file, line and key, and
 // changes nothing), then to store the rows in group commits of a few hundred. Each row's
-// Idempotency-Key is the file's SHA-256 and its line, so importing the same file again, or
-// after a crash, stores nothing twice. Not synchronised; run from one thread.
+// Idempotency-Key is the file's SHA-256 (its first 80 bits) and its line, so importing the
+// same file again, or after a crash, stores nothing twice. Not synchronised; run from one thread.
 #include "bridge/Config.h"
 #include "bridge/store/Database.h"
 

@@ -2,7 +2,7 @@
 // One HTTP/1.1 exchange on a plain (http://) connection, written and read on its socket
 // directly: the request head and body as one buffer and one send, the answer parsed from what
 // recv returns, without POCO's message and stream objects (a sixth of a mass post's CPU went
-// to them: bench/NOTES.md, "Session 7"). The POCO session is only the connection, connected
+// to them: bench/NOTES.md, 2026-12-06, evening). The POCO session is only the connection, connected
 // through the destination policy with its timeouts; a session used here is never given to
 // POCO's sendRequest. Network failures throw POCO's exceptions, as POCO's own reads would
 // (TimeoutException, NetException, NoMessageException, MessageException). One thread.

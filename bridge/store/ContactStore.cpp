@@ -62,7 +62,7 @@ void loadCustomFields(Poco::Data::Session& session, std::vector<Contact>& contac
 
 // Rows of "SELECT id, account_id, created_at, <stored fields>, change_seq": a compiled statement
 // read column by column (a mass post reads every contact here; POCO's RecordSet converted each cell
-// through a Dynamic::Var, 13 % of the outbox's work, bench/NOTES.md "Session 5").
+// through a Dynamic::Var, 13 % of the outbox's work, bench/NOTES.md 2026-11-29, evening).
 std::vector<Contact> readContacts(CachedStatement& select) {
     std::vector<Contact> contacts;
     const auto& fields = storedFields();

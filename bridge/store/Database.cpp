@@ -43,7 +43,7 @@ Database::Database(const std::string& uri, std::size_t maxSessions)
         // Before SQLite's first use in the process (later calls fail harmlessly): no mutex on
         // every connection call (a connection is leased to one thread at a time) and no
         // process-wide memory statistics (a mutex around every allocation). Together 12 - 15 %
-        // of a mass post's CPU (bench/NOTES.md, "Session 5").
+        // of a mass post's CPU (bench/NOTES.md, 2026-11-29, evening).
         sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
         sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
         Poco::Data::SQLite::Connector::registerConnector();

@@ -222,7 +222,7 @@ const std::vector<Migration>& migrations() {
          {
              // A delivery's state changes at least twice (claimed, finished); its request, a
              // few KB with a plan, never. Apart, a state change rewrites a small row instead
-             // of the request and its overflow pages (bench/NOTES.md, "Session 4").
+             // of the request and its overflow pages (bench/NOTES.md, 2026-11-29, afternoon).
              // wire_url '' means the wire request is the masked one: it carries nothing
              // secret and this store seals nothing, so it is not stored twice.
              "CREATE TABLE delivery_requests (delivery_id INTEGER PRIMARY KEY "
@@ -243,7 +243,7 @@ const std::vector<Migration>& migrations() {
          {
              // A mass post's page handed to its own workers is one row while it is on the
              // wire; each delivery is written once, with its first attempt, instead of queued,
-             // leased and then updated (bench/NOTES.md, "Session 7"). A page whose lease runs
+             // leased and then updated (bench/NOTES.md, 2026-12-06, evening). A page whose lease runs
              // out (its process died) is queued again from its contacts (BatchStore).
              "CREATE TABLE batch_pages (id INTEGER PRIMARY KEY, batch_id INTEGER NOT NULL "
              "REFERENCES batches(id), first_contact_id INTEGER NOT NULL, "
