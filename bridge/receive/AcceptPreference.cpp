@@ -18,17 +18,18 @@ std::optional<double> decimal(std::string_view s) {
         s.remove_prefix(1);
     }
     double value = 0;
-    double scale = 0; // 0 before the point, then 0.1, 0.01, ...
+    double scale = 0.1; // of the next digit after the point
+    bool point = false;
     bool digits = false;
     for (char c : s) {
-        if (c == '.' && scale == 0) {
-            scale = 0.1;
+        if (c == '.' && !point) {
+            point = true;
         } else if (c >= '0' && c <= '9') {
             digits = true;
-            if (scale == 0) {
+            if (!point) {
                 value = value * 10 + (c - '0');
             } else {
-                value += (c - '0') * scale;
+                value += (c - '0') * scale; // past ~320 digits scale is 0: they add nothing
                 scale /= 10;
             }
         } else {

@@ -78,4 +78,11 @@ BOOST_AUTO_TEST_CASE(malformed_q_values_never_throw) {
         BOOST_CHECK_NO_THROW(prefersHtml(header));
 }
 
+BOOST_AUTO_TEST_CASE(a_q_with_hundreds_of_decimals_is_read_as_its_value) {
+    std::string zeros(400, '0');
+    BOOST_TEST(!prefersHtml("text/html;q=0." + zeros + "1, application/json;q=0.5"));
+    // Not a number (two points): counts as 1.
+    BOOST_TEST(prefersHtml("text/html;q=0." + zeros + ".5, application/json;q=0.9"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
