@@ -5,6 +5,7 @@
 // differ (SHA-256 digests compared without early exit). A peer with an empty username or
 // password never matches. Pure; thread-safe; never throws for bad or missing credentials.
 #include "bridge/Config.h"
+#include "bridge/secrets/ConstantTime.h"
 
 #include <Poco/Net/HTTPRequest.h>
 
@@ -19,8 +20,5 @@ std::optional<std::int64_t> authenticatePeer(const Config& config,
                                              const Poco::Net::HTTPRequest& request);
 std::optional<std::int64_t> authenticatePeer(const Config& config, const std::string& username,
                                              const std::string& password);
-
-// True when a and b are equal; the time taken depends only on their lengths.
-bool constantTimeEquals(std::string_view a, std::string_view b);
 
 } // namespace dpp::bridge

@@ -1,6 +1,6 @@
 #include "bridge/http/AdminToken.h"
 
-#include "bridge/documents/PeerAuthentication.h"
+#include "bridge/secrets/ConstantTime.h"
 #include "bridge/secrets/PrivateFile.h"
 
 #include <cstdlib>

@@ -106,9 +106,9 @@ class Router : public Poco::Net::HTTPRequestHandlerFactory {
 public:
     Router(const Config& config, Database& database, ReceiveTally& tally)
         : config_(config), database_(database), tally_(tally), dataSources_(database),
-          knownSources_(database, dataSources_), limits_(PostLimits::from(config)),
-          rates_(config.postsPerSecond),
-          intake_(config, dataSources_, knownSources_, limits_, rates_, tally),
+          knownSources_(database, dataSources_), receivedPosts_(database),
+          limits_(PostLimits::from(config)), rates_(config.postsPerSecond),
+          intake_(config, receivedPosts_, knownSources_, limits_, rates_, tally),
           adminToken_(loadAdminToken(config)) {}
 
     Poco::Net::HTTPRequestHandler*
@@ -145,6 +145,7 @@ private:
     SystemClock clock_;
     DataSourceStore dataSources_;
     DataSourceCache knownSources_;
+    ReceivedPosts receivedPosts_;
     PostLimits limits_;
     PostRateLimiter rates_;
     PostIntake intake_;

@@ -117,7 +117,8 @@ DataSourceImportCounts importThroughDataSource(Database& database, const Config&
     DataSourceCache sources(database, store);
     PostRateLimiter unbounded(0);
     ReceiveTally tally;
-    PostIntake intake(config, store, sources, limits, unbounded, tally);
+    ReceivedPosts received(database);
+    PostIntake intake(config, received, sources, limits, unbounded, tally);
 
     DataSourceImportCounts counts;
     std::ifstream in = openRows(file);

@@ -200,12 +200,12 @@ void PostIntake::prepareKeys(Post& post, mapping::KeyValues posted, std::string 
 }
 
 void PostIntake::storeAll(const std::vector<Post*>& posts) {
-    std::vector<DataSourceStore::PostToStore> toStore;
+    std::vector<ReceivedPosts::PostToStore> toStore;
     std::vector<Post*> stored;
     for (Post* post : posts) {
         if (post->reply)
             continue;
-        DataSourceStore::PostToStore entry;
+        ReceivedPosts::PostToStore entry;
         entry.source = &post->known->source;
         entry.contact = &post->contact;
         entry.ignoredKeys = &post->extras.ignoredKeys;

@@ -11,8 +11,8 @@
 #include "bridge/receive/PostLimits.h"
 #include "bridge/receive/PostRateLimiter.h"
 #include "bridge/receive/ReceiveTally.h"
+#include "bridge/receive/ReceivedPosts.h"
 #include "bridge/receive/SpecialKeys.h"
-#include "bridge/store/DataSourceStore.h"
 
 #include <Poco/Net/HTTPResponse.h>
 
@@ -36,7 +36,7 @@ struct PostReply {
 
 class PostIntake {
 public:
-    PostIntake(const Config& config, DataSourceStore& store, DataSourceCache& sources,
+    PostIntake(const Config& config, ReceivedPosts& store, DataSourceCache& sources,
                const PostLimits& limits, PostRateLimiter& rates, ReceiveTally& tally)
         : config_(config), store_(store), sources_(sources), limits_(limits), rates_(rates),
           tally_(tally) {}
@@ -88,7 +88,7 @@ private:
     void answer(Post& post);
 
     const Config& config_;
-    DataSourceStore& store_;
+    ReceivedPosts& store_;
     DataSourceCache& sources_;
     const PostLimits& limits_;
     PostRateLimiter& rates_;

@@ -1,12 +1,11 @@
 #pragma once
-// Data sources (the receiving side): their posting tokens, key-to-field maps, and the
-// idempotent storing of a received contact. Thread-safe through Database.
-#include "bridge/receive/SpecialKeys.h"
+// Data sources (the receiving side): their posting tokens, key-to-field maps, de-dupe and
+// redirect settings, and the posts they received by Idempotency-Key. Thread-safe through
+// Database.
 #include "bridge/store/Database.h"
 #include "mapping/Contact.h"
 #include "mapping/DedupeRules.h"
 
-#include <exception>
 #include <map>
 #include <memory>
 #include <optional>
@@ -51,35 +50,14 @@ struct DataSourceChanges {
     std::optional<std::string> redirectUrl; // "" removes it
 };
 
-// How a post matched the contacts its data source stored before (de-dupe).
-enum class MatchOutcome {
-    NoMatch,            // stored as a new contact (or de-dupe is off)
-    Rejected,           // matched; nothing stored (on-duplicate reject)
-    Updated,            // matched; that contact updated in place
-    CreatedAsDuplicate, // matched; stored as a new contact marked duplicate_of
-};
-
-struct ReceivedContact {
-    std::int64_t contactId = 0; // 0 when rejected
-    bool duplicate = false;     // the same Idempotency-Key was received before
-    MatchOutcome match = MatchOutcome::NoMatch;
-    std::optional<std::int64_t> duplicateOf; // the matched contact
-    std::string matchedRule;                 // the rule that matched ("email")
-    std::vector<std::string> changed;        // Updated: what changed ("email", "plan", ...)
-    bool stale = false; // Updated: the post carried an older change than one applied before
-    std::vector<std::string> problems; // de-dupe problems (rules that disagree)
+// What a data source received before under an Idempotency-Key.
+struct ReceivedPost {
+    std::int64_t contactId = 0;
     std::vector<std::string> ignoredKeys;
-    // The data source's webhook: the delivery that posts the contact on, or why none does
-    // (a loop, a webhook that cannot render).
-    std::optional<std::int64_t> postedOnBy;
-    std::string notPostedOn;
-    std::size_t deliveriesQueued = 0; // the post-on and trigger deliveries
 };
 
 class DataSourceStore {
 public:
-    // receive() shares transactions with concurrent writers (Database::write's group commit);
-    // each returns only after its own commit.
     explicit DataSourceStore(Database& database);
 
     // Throws InputError (empty name, a name in use), NotFound (account, webhook).
@@ -97,45 +75,15 @@ public:
     void mapCustom(std::int64_t dataSourceId, const std::string& key, const std::string& name);
     void unmap(std::int64_t dataSourceId, const std::string& key);
 
-    // Stores a contact received through a data source, in one transaction. When
-    // idempotencyKey is not empty and was seen before on this data source, stores nothing and
-    // returns the contact stored the first time.
-    // With extras: the plan, budget values and document copies are stored in the same
-    // transaction as the contact. So are the events contact.created and datasource.imported,
-    // and, when the data source names a webhook, the delivery posting the contact on: hops
-    // (X-Dppbridge-Hops of the post) tell where the contact has been, and a post-on that would
-    // loop back is not queued.
-    ReceivedContact receive(const DataSource& source, mapping::Contact& contact,
-                            const std::vector<std::string>& ignoredKeys,
-                            const std::string& idempotencyKey,
-                            const ReceivedExtras* extras = nullptr, const std::string& hops = "");
-
-    // One post for receiveAll(): what receive() takes (pointers the caller keeps alive), and
-    // what came of it.
-    struct PostToStore {
-        const DataSource* source = nullptr;
-        mapping::Contact* contact = nullptr;
-        const std::vector<std::string>* ignoredKeys = nullptr;
-        std::string idempotencyKey;
-        const ReceivedExtras* extras = nullptr;
-        std::string hops;
-        // The system fields the post carried (an update replaces these and keeps the rest);
-        // null: every non-empty field.
-        const std::vector<mapping::SystemField>* postedFields = nullptr;
-        // X-Dppbridge-Change: the sender's change number of the contact (0: none).
-        std::int64_t sourceChange = 0;
-        ReceivedContact result;   // when stored
-        std::exception_ptr error; // when not: that post alone was rolled back
-    };
-    // Stores each post as receive() would, in as few transactions as the group commit allows
-    // (Database::writeAll), and returns once all are committed; a post that fails is rolled
-    // back alone and carries its error.
-    void receiveAll(std::vector<PostToStore>& posts);
+    // The post received under idempotencyKey, inside the caller's transaction.
+    static std::optional<ReceivedPost> findReceivedPost(Poco::Data::Session& session,
+                                                        std::int64_t dataSourceId,
+                                                        const std::string& idempotencyKey);
+    // Records what a post under idempotencyKey came to, inside the caller's transaction.
+    static void recordReceivedPost(Poco::Data::Session& session, std::int64_t dataSourceId,
+                                   const std::string& idempotencyKey, const ReceivedPost& post);
 
 private:
-    static void storeIn(Poco::Data::Session& session, PostToStore& post);
-    static void recordPost(Poco::Data::Session& session, const PostToStore& post);
-    static void afterCommit(const PostToStore& post);
     Database& database_;
 };
 

@@ -1,6 +1,7 @@
 // The SQLite store through POCO Data: migrations, write transactions, contacts import.
 #include "bridge/ContactImport.h"
 #include "bridge/InputError.h"
+#include "bridge/receive/ReceivedPosts.h"
 #include "bridge/store/ContactStore.h"
 #include "bridge/store/DataSourceStore.h"
 #include "bridge/store/DeliveryStore.h"
@@ -283,9 +284,10 @@ BOOST_AUTO_TEST_CASE(data_source_tokens_are_40_hex_and_receive_is_idempotent) {
     BOOST_TEST(sources.add(2002, "Other", std::nullopt).token != source.token);
     dpp::mapping::Contact contact;
     contact.set(SystemField::FirstName, "Mike");
-    auto first = sources.receive(source, contact, {"lasname"}, "dlv_1");
+    ReceivedPosts received(database);
+    auto first = received.receive(source, contact, {"lasname"}, "dlv_1");
     dpp::mapping::Contact same;
-    auto second = sources.receive(source, same, {}, "dlv_1");
+    auto second = received.receive(source, same, {}, "dlv_1");
     BOOST_TEST(!first.duplicate);
     BOOST_TEST(second.duplicate);
     BOOST_TEST(second.contactId == first.contactId);

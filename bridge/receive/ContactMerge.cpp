@@ -1,4 +1,4 @@
-#include "bridge/store/ContactMerge.h"
+#include "bridge/receive/ContactMerge.h"
 
 #include "bridge/documents/DocumentCopies.h"
 #include "bridge/store/ContactExtrasStore.h"
