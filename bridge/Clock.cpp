@@ -10,6 +10,10 @@
 
 namespace dpp::bridge {
 
+std::string nowText() {
+    return formatTime(SystemClock().nowMs());
+}
+
 std::string formatTime(std::int64_t epochMs) {
     Poco::Timestamp timestamp(static_cast<Poco::Timestamp::TimeVal>(epochMs) * 1000);
     return Poco::DateTimeFormatter::format(timestamp, "%Y-%m-%dT%H:%M:%S.%iZ");

@@ -37,6 +37,8 @@ private:
 
 // ISO 8601 UTC with milliseconds, the store's text format for times ("2026-11-29T05:30:00.000Z").
 std::string formatTime(std::int64_t epochMs);
+// The system clock's now in that format.
+std::string nowText();
 // Reads that format, a date "2026-11-29", or a relative "-2h" / "-30m" / "-7d" (before now).
 // Throws InputError naming the text.
 std::int64_t parseTime(const std::string& text, std::int64_t nowMs);

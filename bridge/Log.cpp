@@ -1,6 +1,6 @@
 #include "bridge/Log.h"
 
-#include "bridge/store/Database.h"
+#include "bridge/Clock.h"
 
 #include <atomic>
 #include <cstdio>

@@ -1,8 +1,8 @@
 // account add|list, contact import|list|show.
-#include "bridge/ContactImport.h"
+#include "bridge/activation/ContactImport.h"
 #include "bridge/InputError.h"
 #include "bridge/cli/Commands.h"
-#include "bridge/cli/Output.h"
+#include "bridge/views/RecordViews.h"
 #include "bridge/documents/DocumentCopies.h"
 #include "bridge/receive/DataSourceImport.h"
 #include "bridge/store/ContactExtrasStore.h"

@@ -4,7 +4,7 @@
 #include "bridge/activation/EventNames.h"
 #include "bridge/activation/TriggerStore.h"
 #include "bridge/cli/Commands.h"
-#include "bridge/cli/Output.h"
+#include "bridge/views/RecordViews.h"
 
 #include <Poco/JSON/Parser.h>
 

@@ -3,7 +3,7 @@
 #include "bridge/activation/BatchRunner.h"
 #include "bridge/activation/NightlyJobs.h"
 #include "bridge/cli/Commands.h"
-#include "bridge/cli/Output.h"
+#include "bridge/views/RecordViews.h"
 #include "bridge/cli/Signals.h"
 #include "bridge/send/HttpSender.h"
 #include "bridge/store/WebhookStore.h"

@@ -1,7 +1,7 @@
 // budget add|import|list|translate.
 #include "bridge/InputError.h"
 #include "bridge/cli/Commands.h"
-#include "bridge/cli/Output.h"
+#include "bridge/views/RecordViews.h"
 #include "bridge/store/ContactExtrasStore.h"
 #include "bridge/store/WebhookStore.h"
 #include "budget/BudgetTranslation.h"

@@ -2,7 +2,7 @@
 #include "bridge/InputError.h"
 #include "bridge/Log.h"
 #include "bridge/cli/Commands.h"
-#include "bridge/cli/Output.h"
+#include "bridge/views/RecordViews.h"
 #include "bridge/cli/Signals.h"
 #include "bridge/documents/DocumentCopier.h"
 #include "bridge/http/BridgeServer.h"

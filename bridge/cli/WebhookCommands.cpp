@@ -1,7 +1,7 @@
 // webhook apply|list|show|export|from-sample|check|preview.
 #include "bridge/InputError.h"
 #include "bridge/cli/Commands.h"
-#include "bridge/cli/Output.h"
+#include "bridge/views/RecordViews.h"
 #include "bridge/outbox/PreparedWebhook.h"
 #include "bridge/send/HttpSender.h"
 #include "bridge/store/ContactStore.h"

@@ -4,7 +4,7 @@
 #include "bridge/InputError.h"
 #include "bridge/Log.h"
 #include "bridge/Version.h"
-#include "bridge/cli/Output.h"
+#include "bridge/views/RecordViews.h"
 #include "bridge/http/AdminToken.h"
 #include "bridge/http/HttpReplies.h"
 #include "bridge/store/DeliveryStore.h"

@@ -273,8 +273,4 @@ void Database::setSecretBox(std::shared_ptr<const SecretBox> box) {
     StoreSecrets::attach(location_.target, secretBox_);
 }
 
-std::string nowText() {
-    return Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y-%m-%dT%H:%M:%S.%iZ");
-}
-
 } // namespace dpp::bridge

@@ -4,6 +4,8 @@
 // a leased session is used by one thread at a time.
 // SQLite is opened in WAL mode with a busy timeout; writes use BEGIN IMMEDIATE so that
 // concurrent writers queue instead of failing with "database is locked".
+#include "bridge/Clock.h"
+
 #include <Poco/Data/Session.h>
 
 #include <condition_variable>
@@ -131,8 +133,5 @@ private:
     Poco::Data::Session& session_;
     bool open_ = true;
 };
-
-// Now as an ISO 8601 UTC text with milliseconds, the store's time format.
-std::string nowText();
 
 } // namespace dpp::bridge

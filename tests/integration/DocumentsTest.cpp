@@ -5,7 +5,7 @@
 #include "bridge/documents/DocumentCopier.h"
 #include "bridge/documents/DocumentCopies.h"
 #include "bridge/documents/DocumentGrants.h"
-#include "bridge/documents/DocumentHandler.h"
+#include "bridge/http/DocumentHandler.h"
 #include "bridge/documents/DocumentHeaders.h"
 #include "bridge/documents/PeerAuthentication.h"
 #include "bridge/http/BridgeServer.h"

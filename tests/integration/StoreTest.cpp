@@ -1,5 +1,5 @@
 // The SQLite store through POCO Data: migrations, write transactions, contacts import.
-#include "bridge/ContactImport.h"
+#include "bridge/activation/ContactImport.h"
 #include "bridge/InputError.h"
 #include "bridge/receive/ReceivedPosts.h"
 #include "bridge/store/ContactStore.h"

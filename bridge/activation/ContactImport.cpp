@@ -1,4 +1,4 @@
-#include "bridge/ContactImport.h"
+#include "bridge/activation/ContactImport.h"
 
 #include "bridge/Clock.h"
 #include "bridge/InputError.h"

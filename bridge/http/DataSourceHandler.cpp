@@ -1,4 +1,4 @@
-#include "bridge/receive/DataSourceHandler.h"
+#include "bridge/http/DataSourceHandler.h"
 
 #include "bridge/http/ConnectionWatchdog.h"
 #include "bridge/http/HttpReplies.h"

@@ -1,4 +1,4 @@
-#include "bridge/documents/DocumentHandler.h"
+#include "bridge/http/DocumentHandler.h"
 
 #include "bridge/Log.h"
 #include "bridge/documents/DocumentGrants.h"

@@ -1,4 +1,4 @@
-#include "bridge/cli/Output.h"
+#include "bridge/views/RecordViews.h"
 
 #include "bridge/Clock.h"
 #include "mapping/Encoding.h"
