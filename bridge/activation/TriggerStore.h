@@ -2,8 +2,8 @@
 // Triggers (an event, a webhook, an optional account and condition) and the trigger log:
 // each event a trigger heard, and the delivery it made or why it made none.
 // Thread-safe through Database. Throws InputError / NotFound for what the user named wrong.
-#include "bridge/activation/FieldCondition.h"
 #include "bridge/store/Database.h"
+#include "mapping/FieldCondition.h"
 
 #include <optional>
 #include <string>
@@ -16,7 +16,7 @@ struct Trigger {
     std::string event;
     std::int64_t webhookId = 0;
     std::optional<std::int64_t> accountId; // none: contacts of every account
-    std::optional<FieldCondition> when;
+    std::optional<mapping::FieldCondition> when;
     std::string createdBy;
     std::string createdAt;
 };
@@ -41,7 +41,7 @@ public:
     // The account defaults to the webhook's own. Checks the event name and that the webhook
     // exists.
     Trigger add(const std::string& event, std::int64_t webhookId,
-                std::optional<std::int64_t> accountId, std::optional<FieldCondition> when,
+                std::optional<std::int64_t> accountId, std::optional<mapping::FieldCondition> when,
                 const std::string& createdBy);
     std::vector<Trigger> all();
     void remove(std::int64_t id); // throws NotFound

@@ -135,9 +135,9 @@ std::string triggerText(const Trigger& trigger) {
 }
 
 int triggerAdd(const Arguments& arguments, CommandContext& context) {
-    std::optional<FieldCondition> when;
+    std::optional<mapping::FieldCondition> when;
     if (auto text = arguments.value("when"))
-        when = FieldCondition::parse(*text, "when");
+        when = parseCondition(*text, "when");
     Trigger trigger = TriggerStore(context.database())
                           .add(arguments.require("event"), arguments.requireInteger("webhook"),
                                arguments.integer("account"), when, actorOf(arguments));

@@ -21,6 +21,7 @@
 
 using namespace dpp::bridge;
 using namespace std::chrono_literals;
+using dpp::mapping::FieldCondition;
 using dpp::mapping::SystemField;
 using dpp::testing::RecordingServer;
 using dpp::testing::ScriptedResponse;
