@@ -6,8 +6,8 @@
 // event and its deliveries commit together or not at all.
 // One per transaction, used by the thread that owns the session; not synchronised.
 #include "bridge/activation/Hops.h"
-#include "bridge/activation/TriggerStore.h"
 #include "bridge/outbox/PreparedWebhook.h"
+#include "bridge/store/TriggerStore.h"
 
 #include <map>
 #include <memory>

@@ -1,7 +1,8 @@
 #pragma once
 // Triggers (an event, a webhook, an optional account and condition) and the trigger log:
 // each event a trigger heard, and the delivery it made or why it made none.
-// Thread-safe through Database. Throws InputError / NotFound for what the user named wrong.
+// The only writer of triggers; events and firings are written by EventStore. Thread-safe
+// through Database. Throws InputError / NotFound for what the user named wrong.
 #include "bridge/store/Database.h"
 #include "mapping/FieldCondition.h"
 
@@ -38,8 +39,8 @@ class TriggerStore {
 public:
     explicit TriggerStore(Database& database) : database_(database) {}
 
-    // The account defaults to the webhook's own. Checks the event name and that the webhook
-    // exists.
+    // The account defaults to the webhook's own. Checks that the webhook exists; the caller
+    // checks the event name (checkEventName, bridge/activation/EventNames.h).
     Trigger add(const std::string& event, std::int64_t webhookId,
                 std::optional<std::int64_t> accountId, std::optional<mapping::FieldCondition> when,
                 const std::string& createdBy);

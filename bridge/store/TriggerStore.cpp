@@ -1,7 +1,6 @@
-#include "bridge/activation/TriggerStore.h"
+#include "bridge/store/TriggerStore.h"
 
 #include "bridge/InputError.h"
-#include "bridge/activation/EventNames.h"
 #include "bridge/store/CachedStatement.h"
 #include "bridge/store/RowValues.h"
 #include "bridge/store/WebhookStore.h"
@@ -51,7 +50,6 @@ Trigger TriggerStore::add(const std::string& event, std::int64_t webhookId,
                           std::optional<std::int64_t> accountId,
                           std::optional<mapping::FieldCondition> when,
                           const std::string& createdBy) {
-    checkEventName(event);
     auto webhook = WebhookStore(database_).require(webhookId);
     Trigger trigger;
     trigger.event = event;
