@@ -13,7 +13,7 @@ namespace dpp::bridge {
 std::string ContactSelection::condition(std::int64_t batchId, std::vector<SqlValue>& values) const {
     std::string sql = "account_id = ?";
     values.emplace_back(accountId);
-    for (const FieldCondition& condition : where) {
+    for (const mapping::FieldCondition& condition : where) {
         if (condition.field) {
             sql += " AND " + std::string(mapping::info(*condition.field).importName) + " = ?";
             values.emplace_back(condition.value);
@@ -57,7 +57,7 @@ std::string ContactSelection::toJson() const {
     Poco::JSON::Object object(Poco::JSON_PRESERVE_KEY_ORDER);
     object.set("account", accountId);
     Poco::JSON::Array conditions;
-    for (const FieldCondition& condition : where)
+    for (const mapping::FieldCondition& condition : where)
         conditions.add(condition.fieldName() + "=" + condition.value);
     object.set("where", conditions);
     object.set("created_since", createdSince);
@@ -82,7 +82,7 @@ ContactSelection ContactSelection::fromJson(const std::string& text) {
         auto conditions = object->getArray("where");
         for (std::size_t i = 0; conditions && i < conditions->size(); ++i)
             selection.where.push_back(
-                FieldCondition::parse(conditions->getElement<std::string>(i), "where"));
+                mapping::FieldCondition::parse(conditions->getElement<std::string>(i), "where"));
         selection.createdSince = object->optValue<std::string>("created_since", "");
         selection.createdBefore = object->optValue<std::string>("created_before", "");
         selection.updatedSince = object->optValue<std::string>("updated_since", "");
@@ -102,7 +102,7 @@ std::string ContactSelection::describe() const {
     std::string text = "account " + std::to_string(accountId);
     if (selectedIds)
         text += ", selected ids";
-    for (const FieldCondition& condition : where)
+    for (const mapping::FieldCondition& condition : where)
         text += ", " + condition.describe();
     if (!createdSince.empty())
         text += ", created since " + createdSince;

@@ -3,8 +3,8 @@
 // field values, created or updated ranges, or a change-number window) or the selected ids
 // kept in batch_selection. Turned into one SQL condition; saved with the batch as JSON so a
 // resumed batch selects exactly what it selected before. A plain value; not synchronised.
-#include "bridge/activation/FieldCondition.h"
 #include "bridge/store/ContactStore.h"
+#include "mapping/FieldCondition.h"
 
 #include <optional>
 #include <string>
@@ -14,7 +14,7 @@ namespace dpp::bridge {
 
 struct ContactSelection {
     std::int64_t accountId = 0;
-    std::vector<FieldCondition> where;
+    std::vector<mapping::FieldCondition> where;
     std::string createdSince, createdBefore, updatedSince, updatedBefore; // store time text
     std::optional<std::int64_t> changedAfter;                             // change_seq > this
     std::optional<std::int64_t> changedAtMost;                            // change_seq <= this

@@ -4,11 +4,8 @@
 #include "bridge/InputError.h"
 #include "bridge/Log.h"
 #include "bridge/store/ContactStore.h"
+#include "bridge/store/EventStore.h"
 #include "bridge/store/WebhookStore.h"
-
-#include <Poco/Nullable.h>
-
-using namespace Poco::Data::Keywords;
 
 namespace dpp::bridge {
 
@@ -48,24 +45,10 @@ EventOutcome EventRaiser::raise(const RaisedEvent& event, const mapping::Contact
                                 bool record) {
     EventOutcome result;
     if (!event.externalKey.empty()) {
-        std::vector<std::int64_t> ids;
-        session_ << "SELECT id FROM events WHERE name = ? AND external_key = ?", bind(event.name),
-            bind(event.externalKey), into(ids), now;
-        if (!ids.empty()) {
-            result.eventId = ids.front();
+        if (auto earlier = EventStore::findByKey(session_, event.name, event.externalKey)) {
+            result.eventId = earlier->id;
             result.repeated = true;
-            std::vector<std::int64_t> triggerIds;
-            std::vector<Poco::Nullable<std::int64_t>> deliveryIds;
-            std::vector<std::string> outcomes;
-            session_ << "SELECT trigger_id, delivery_id, outcome FROM trigger_firings "
-                        "WHERE event_id = ? ORDER BY id",
-                use(result.eventId), into(triggerIds), into(deliveryIds), into(outcomes), now;
-            for (std::size_t i = 0; i < triggerIds.size(); ++i) {
-                FiringOutcome firing{triggerIds[i], std::nullopt, outcomes[i]};
-                if (!deliveryIds[i].isNull())
-                    firing.deliveryId = deliveryIds[i].value();
-                result.firings.push_back(std::move(firing));
-            }
+            result.firings = std::move(earlier->firings);
             return result;
         }
     }
@@ -84,13 +67,9 @@ EventOutcome EventRaiser::raise(const RaisedEvent& event, const mapping::Contact
         return result;
 
     std::string raisedAt = formatTime(nowMs_);
-    Poco::Nullable<std::string> externalKey;
-    if (!event.externalKey.empty())
-        externalKey = event.externalKey;
-    session_ << "INSERT INTO events (name, account_id, contact_id, subject, raised_by, "
-                "external_key, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        bind(event.name), bind(contact->accountId), bind(contact->id), bind(event.subject),
-        bind(event.raisedBy), use(externalKey), use(raisedAt), into(result.eventId), now;
+    result.eventId = EventStore::record(
+        session_, NewEvent{event.name, contact->accountId, contact->id, event.subject,
+                           event.raisedBy, event.externalKey, raisedAt});
 
     Hops hops = event.hops.empty() ? Hops::start(contact->accountId, contact->id) : event.hops;
     for (const Trigger* trigger : listening) {
@@ -123,13 +102,7 @@ EventOutcome EventRaiser::raise(const RaisedEvent& event, const mapping::Contact
             firing.outcome = "queued";
             ++queued_;
         }
-        Poco::Nullable<std::int64_t> deliveryId;
-        if (firing.deliveryId)
-            deliveryId = *firing.deliveryId;
-        session_ << "INSERT INTO trigger_firings (trigger_id, event_id, delivery_id, outcome, "
-                    "fired_at) VALUES (?, ?, ?, ?, ?)",
-            bind(trigger->id), use(result.eventId), use(deliveryId), bind(firing.outcome),
-            use(raisedAt), now;
+        EventStore::recordFiring(session_, result.eventId, firing, raisedAt);
         result.firings.push_back(std::move(firing));
     }
     return result;

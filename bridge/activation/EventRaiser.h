@@ -6,8 +6,9 @@
 // event and its deliveries commit together or not at all.
 // One per transaction, used by the thread that owns the session; not synchronised.
 #include "bridge/activation/Hops.h"
-#include "bridge/activation/TriggerStore.h"
 #include "bridge/outbox/PreparedWebhook.h"
+#include "bridge/store/EventStore.h"
+#include "bridge/store/TriggerStore.h"
 
 #include <map>
 #include <memory>
@@ -24,12 +25,6 @@ struct RaisedEvent {
     std::string raisedBy;    // "import", "cli:alice", "data source 3"
     std::string externalKey; // event emit --key: a repeated key fires nothing again
     Hops hops;               // where the contact came from (data-source imports)
-};
-
-struct FiringOutcome {
-    std::int64_t triggerId = 0;
-    std::optional<std::int64_t> deliveryId;
-    std::string outcome;
 };
 
 struct EventOutcome {

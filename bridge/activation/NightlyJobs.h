@@ -1,21 +1,16 @@
 #pragma once
-// Named nightly jobs and their watermarks: the last change number a successful run posted.
-// A run selects the changes after the watermark up to the newest change at its start; only
-// a run that delivered everything moves the watermark. Thread-safe through Database.
+// Named nightly jobs and their watermarks: the last change number a successful run posted
+// (kept by NightlyJobStore). A run selects the changes after the watermark up to the newest
+// change at its start; only a run that delivered everything moves the watermark. Thread-safe
+// through Database.
 #include "bridge/activation/BatchStore.h"
+#include "bridge/store/NightlyJobStore.h"
 
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace dpp::bridge {
-
-struct NightlyJob {
-    std::string name;
-    std::optional<std::int64_t> watermark; // none: the job never succeeded; it posts all
-    std::optional<std::int64_t> lastBatchId;
-    std::string lastSuccessAt;
-};
 
 class NightlyJobs {
 public:

@@ -2,8 +2,8 @@
 #include "bridge/InputError.h"
 #include "bridge/activation/ContactActivity.h"
 #include "bridge/activation/EventNames.h"
-#include "bridge/activation/TriggerStore.h"
 #include "bridge/cli/Commands.h"
+#include "bridge/store/TriggerStore.h"
 #include "bridge/views/RecordViews.h"
 
 #include <Poco/JSON/Parser.h>
@@ -135,12 +135,15 @@ std::string triggerText(const Trigger& trigger) {
 }
 
 int triggerAdd(const Arguments& arguments, CommandContext& context) {
-    std::optional<FieldCondition> when;
+    std::optional<mapping::FieldCondition> when;
     if (auto text = arguments.value("when"))
-        when = FieldCondition::parse(*text, "when");
-    Trigger trigger = TriggerStore(context.database())
-                          .add(arguments.require("event"), arguments.requireInteger("webhook"),
-                               arguments.integer("account"), when, actorOf(arguments));
+        when = parseCondition(*text, "when");
+    std::string event = arguments.require("event");
+    std::int64_t webhookId = arguments.requireInteger("webhook");
+    std::optional<std::int64_t> accountId = arguments.integer("account");
+    checkEventName(event);
+    Trigger trigger =
+        TriggerStore(context.database()).add(event, webhookId, accountId, when, actorOf(arguments));
     context.err() << triggerText(trigger) << "\n";
     context.out() << trigger.id << "\n";
     return 0;

@@ -94,6 +94,14 @@ std::int64_t parseId(const std::string& text, const std::string& what) {
     return value;
 }
 
+mapping::FieldCondition parseCondition(const std::string& text, const std::string& flag) {
+    try {
+        return mapping::FieldCondition::parse(text, flag);
+    } catch (const mapping::ConditionError& error) {
+        throw InputError(error.what());
+    }
+}
+
 std::string actorOf(const Arguments& arguments) {
     if (auto by = arguments.value("by"))
         return *by;

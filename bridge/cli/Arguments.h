@@ -3,6 +3,7 @@
 // positional words. Unknown flags and missing values are UsageErrors naming the flag and
 // showing the command's usage. A plain value; not synchronised.
 #include "bridge/InputError.h"
+#include "mapping/FieldCondition.h"
 
 #include <cstdint>
 #include <map>
@@ -49,5 +50,9 @@ std::string actorOf(const Arguments& arguments);
 
 // Parses a positive id such as a contact or webhook id; what names it in the message.
 std::int64_t parseId(const std::string& text, const std::string& what);
+
+// Parses FIELD=VALUE given with --flag (--when, --where, --status); an InputError with the
+// condition's message otherwise.
+mapping::FieldCondition parseCondition(const std::string& text, const std::string& flag);
 
 } // namespace dpp::bridge

@@ -30,9 +30,9 @@ ContactSelection selectionFrom(const Arguments& arguments,
         throw UsageError("webhook " + std::to_string(webhook.id) +
                          " names no account; say whose contacts to post with --account N");
     for (const std::string& text : arguments.values("where"))
-        selection.where.push_back(FieldCondition::parse(text, "where"));
+        selection.where.push_back(parseCondition(text, "where"));
     if (auto status = arguments.value("status"))
-        selection.where.push_back(FieldCondition::parse("STATUS=" + *status, "status"));
+        selection.where.push_back(parseCondition("STATUS=" + *status, "status"));
     std::int64_t now = SystemClock().nowMs();
     auto time = [&](const char* flag, std::string& into) {
         if (auto text = arguments.value(flag))

@@ -221,6 +221,28 @@ BOOST_AUTO_TEST_CASE(datasource_settings_refuse_bad_flags_naming_them) {
     BOOST_TEST(run({"datasource", "show", "1"}).out.find("\"dedupe\": null") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(trigger_add_and_masspost_refuse_an_unknown_event_or_field_naming_it) {
+    BOOST_TEST(run({"init"}).status == 0);
+    BOOST_TEST(run({"account", "add", "--id", "1001", "--name", "A"}).status == 0);
+    write("w.json", R"({"title": "T", "url": "https://partner.example/post/",
+        "pairs": [{"key": "firstname", "field": "FIRSTNAME"}]})");
+    std::string id = trimmed(run({"webhook", "apply", dir.file("w.json")}).out);
+    CommandResult event = run({"trigger", "add", "--event", "contact.updatd", "--webhook", id});
+    BOOST_TEST(event.status == 2);
+    BOOST_TEST(event.err.find("unknown event 'contact.updatd' (did you mean 'contact.updated'?)") !=
+                   std::string::npos,
+               event.err);
+    CommandResult when = run(
+        {"trigger", "add", "--event", "contact.updated", "--webhook", id, "--when", "colour=red"});
+    BOOST_TEST(when.status == 2);
+    BOOST_TEST(when.err.find("--when: unknown field 'colour'") != std::string::npos, when.err);
+    BOOST_TEST(run({"trigger", "list", "--json"}).out == "[]\n"); // nothing was added
+    CommandResult where = run({"masspost", "--webhook", id, "--account", "1001", "--all", "--where",
+                               "STATUS", "--preview"});
+    BOOST_TEST(where.status == 2);
+    BOOST_TEST(where.err.find("--where takes FIELD=VALUE") != std::string::npos, where.err);
+}
+
 BOOST_AUTO_TEST_CASE(import_through_a_datasource_prints_counts_and_is_idempotent) {
     BOOST_TEST(run({"init"}).status == 0);
     BOOST_TEST(run({"account", "add", "--id", "2002", "--name", "B"}).status == 0);

@@ -6,9 +6,9 @@
 #include "bridge/activation/BatchRunner.h"
 #include "bridge/activation/ContactActivity.h"
 #include "bridge/activation/NightlyJobs.h"
-#include "bridge/activation/TriggerStore.h"
 #include "bridge/outbox/DeliveryWorkers.h"
 #include "bridge/store/ContactStore.h"
+#include "bridge/store/TriggerStore.h"
 #include "bridge/store/WebhookStore.h"
 #include "mapping/WebhookJson.h"
 #include "support/RecordingServer.h"
@@ -21,6 +21,7 @@
 
 using namespace dpp::bridge;
 using namespace std::chrono_literals;
+using dpp::mapping::FieldCondition;
 using dpp::mapping::SystemField;
 using dpp::testing::RecordingServer;
 using dpp::testing::ScriptedResponse;

@@ -1,9 +1,10 @@
 #pragma once
 // Triggers (an event, a webhook, an optional account and condition) and the trigger log:
 // each event a trigger heard, and the delivery it made or why it made none.
-// Thread-safe through Database. Throws InputError / NotFound for what the user named wrong.
-#include "bridge/activation/FieldCondition.h"
+// The only writer of triggers; events and firings are written by EventStore. Thread-safe
+// through Database. Throws InputError / NotFound for what the user named wrong.
 #include "bridge/store/Database.h"
+#include "mapping/FieldCondition.h"
 
 #include <optional>
 #include <string>
@@ -16,7 +17,7 @@ struct Trigger {
     std::string event;
     std::int64_t webhookId = 0;
     std::optional<std::int64_t> accountId; // none: contacts of every account
-    std::optional<FieldCondition> when;
+    std::optional<mapping::FieldCondition> when;
     std::string createdBy;
     std::string createdAt;
 };
@@ -38,10 +39,10 @@ class TriggerStore {
 public:
     explicit TriggerStore(Database& database) : database_(database) {}
 
-    // The account defaults to the webhook's own. Checks the event name and that the webhook
-    // exists.
+    // The account defaults to the webhook's own. Checks that the webhook exists; the caller
+    // checks the event name (checkEventName, bridge/activation/EventNames.h).
     Trigger add(const std::string& event, std::int64_t webhookId,
-                std::optional<std::int64_t> accountId, std::optional<FieldCondition> when,
+                std::optional<std::int64_t> accountId, std::optional<mapping::FieldCondition> when,
                 const std::string& createdBy);
     std::vector<Trigger> all();
     void remove(std::int64_t id); // throws NotFound

@@ -1,7 +1,6 @@
-#include "bridge/activation/TriggerStore.h"
+#include "bridge/store/TriggerStore.h"
 
 #include "bridge/InputError.h"
-#include "bridge/activation/EventNames.h"
 #include "bridge/store/CachedStatement.h"
 #include "bridge/store/RowValues.h"
 #include "bridge/store/WebhookStore.h"
@@ -31,8 +30,13 @@ std::vector<Trigger> selectTriggers(Poco::Data::Session& session, const std::str
         trigger.webhookId = select.integer(2);
         trigger.accountId = select.optionalInteger(3);
         std::string field = select.text(4);
-        if (!field.empty())
-            trigger.when = FieldCondition::parse(field + "=" + select.text(5), "when");
+        if (!field.empty()) {
+            try {
+                trigger.when = mapping::FieldCondition::parse(field + "=" + select.text(5), "when");
+            } catch (const mapping::ConditionError& error) {
+                throw InputError(error.what());
+            }
+        }
         trigger.createdBy = select.text(6);
         trigger.createdAt = select.text(7);
         triggers.push_back(std::move(trigger));
@@ -43,9 +47,9 @@ std::vector<Trigger> selectTriggers(Poco::Data::Session& session, const std::str
 } // namespace
 
 Trigger TriggerStore::add(const std::string& event, std::int64_t webhookId,
-                          std::optional<std::int64_t> accountId, std::optional<FieldCondition> when,
+                          std::optional<std::int64_t> accountId,
+                          std::optional<mapping::FieldCondition> when,
                           const std::string& createdBy) {
-    checkEventName(event);
     auto webhook = WebhookStore(database_).require(webhookId);
     Trigger trigger;
     trigger.event = event;

@@ -1,11 +1,9 @@
-#include "bridge/activation/FieldCondition.h"
-
-#include "bridge/InputError.h"
+#include "mapping/FieldCondition.h"
 
 #include <algorithm>
 #include <cctype>
 
-namespace dpp::bridge {
+namespace dpp::mapping {
 
 namespace {
 
@@ -20,36 +18,36 @@ std::string upper(std::string text) {
 FieldCondition FieldCondition::parse(const std::string& text, const std::string& flag) {
     std::size_t equals = text.find('=');
     if (equals == std::string::npos || equals == 0)
-        throw InputError("--" + flag + " takes FIELD=VALUE (e.g. STATUS=Enrolled or " +
-                         "'CF:Lead Score=7'), not '" + text + "'");
+        throw ConditionError("--" + flag + " takes FIELD=VALUE (e.g. STATUS=Enrolled or " +
+                             "'CF:Lead Score=7'), not '" + text + "'");
     FieldCondition condition;
     std::string name = text.substr(0, equals);
     condition.value = text.substr(equals + 1);
     if (upper(name.substr(0, 3)) == "CF:") {
         condition.customName = name.substr(3);
         if (condition.customName.empty())
-            throw InputError("--" + flag + ": 'CF:' needs a custom field name, as in " +
-                             "'CF:Lead Score=7'");
+            throw ConditionError("--" + flag + ": 'CF:' needs a custom field name, as in " +
+                                 "'CF:Lead Score=7'");
         return condition;
     }
-    condition.field = mapping::fieldByTag(upper(name));
+    condition.field = fieldByTag(upper(name));
     if (!condition.field)
-        condition.field = mapping::fieldByImportName(name);
+        condition.field = fieldByImportName(name);
     if (!condition.field)
-        throw InputError("--" + flag + ": unknown field '" + name +
-                         "'; use a system field (STATUS, CAMPAIGN, STATE, ...) or CF:Name");
+        throw ConditionError("--" + flag + ": unknown field '" + name +
+                             "'; use a system field (STATUS, CAMPAIGN, STATE, ...) or CF:Name");
     return condition;
 }
 
 std::string FieldCondition::fieldName() const {
-    return field ? std::string(mapping::info(*field).tag) : "CF:" + customName;
+    return field ? std::string(info(*field).tag) : "CF:" + customName;
 }
 
 std::string FieldCondition::describe() const {
     return fieldName() + " = '" + value + "'";
 }
 
-const std::string& FieldCondition::valueIn(const mapping::Contact& contact) const {
+const std::string& FieldCondition::valueIn(const Contact& contact) const {
     static const std::string empty;
     if (field)
         return contact.get(*field);
@@ -57,8 +55,8 @@ const std::string& FieldCondition::valueIn(const mapping::Contact& contact) cons
     return found == contact.custom.end() ? empty : found->second;
 }
 
-bool FieldCondition::matches(const mapping::Contact& contact) const {
+bool FieldCondition::matches(const Contact& contact) const {
     return valueIn(contact) == value;
 }
 
-} // namespace dpp::bridge
+} // namespace dpp::mapping

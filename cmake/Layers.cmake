@@ -1,0 +1,40 @@
+# One library per folder, each seeing only its own headers and those of the libraries it
+# declares: an include that reaches a folder it does not depend on fails to compile. Headers
+# stay included as "folder/Header.h" from the project's top: every library gets an include
+# tree of its own under the build folder, holding a link to its folder (or, for the files at
+# the top of bridge/, to each header), and passes it on to whoever links it.
+
+# dpp_layer(NAME FOLDER [FILES file...] [DEPENDS target...])
+#   FOLDER  the folder, relative to the project's top ("bridge/store")
+#   FILES   only these files of the folder (sources and headers; default: all of them)
+#   DEPENDS the libraries and imported targets it may use
+function(dpp_layer name folder)
+  cmake_parse_arguments(PARSE_ARGV 2 layer "" "" "FILES;DEPENDS")
+  set(include_root ${PROJECT_BINARY_DIR}/layers/${name})
+  if(layer_FILES)
+    file(MAKE_DIRECTORY ${include_root}/${folder})
+    set(sources "")
+    foreach(file ${layer_FILES})
+      set(path ${PROJECT_SOURCE_DIR}/${folder}/${file})
+      if(file MATCHES "\\.h$")
+        file(CREATE_LINK ${path} ${include_root}/${folder}/${file} SYMBOLIC)
+      else()
+        list(APPEND sources ${path})
+      endif()
+    endforeach()
+  else()
+    get_filename_component(parent ${include_root}/${folder} DIRECTORY)
+    file(MAKE_DIRECTORY ${parent})
+    file(CREATE_LINK ${PROJECT_SOURCE_DIR}/${folder} ${include_root}/${folder} SYMBOLIC)
+    file(GLOB sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/${folder}/*.cpp)
+  endif()
+  if(sources)
+    add_library(${name} STATIC ${sources})
+    target_include_directories(${name} PUBLIC ${include_root})
+    target_link_libraries(${name} PUBLIC ${layer_DEPENDS})
+  else()
+    add_library(${name} INTERFACE)
+    target_include_directories(${name} INTERFACE ${include_root})
+    target_link_libraries(${name} INTERFACE ${layer_DEPENDS})
+  endif()
+endfunction()
