@@ -4,13 +4,13 @@
 // down at first, a checksum mismatch, an unknown peer. Time moves through a ManualClock.
 #include "bridge/documents/DocumentCopier.h"
 #include "bridge/documents/DocumentCopies.h"
-#include "bridge/documents/DocumentGrants.h"
 #include "bridge/documents/DocumentHandler.h"
 #include "bridge/documents/DocumentHeaders.h"
 #include "bridge/documents/PeerAuthentication.h"
 #include "bridge/http/BridgeServer.h"
 #include "bridge/store/ContactExtrasStore.h"
 #include "bridge/store/ContactStore.h"
+#include "bridge/store/DocumentGrantStore.h"
 #include "support/TempDir.h"
 
 #include <Poco/Net/HTTPBasicCredentials.h>
@@ -131,8 +131,8 @@ struct DocumentsFixture {
 
     void grant(const std::vector<std::int64_t>& ids, std::int64_t expiresAtMs) {
         source->write([&](Poco::Data::Session& session) {
-            DocumentGrants::grant(session, kSource, sourceContact, ids, kDestination, 7,
-                                  expiresAtMs);
+            DocumentGrantStore::grant(session, kSource, sourceContact, ids, kDestination, 7,
+                                      expiresAtMs, systemNowMs());
         });
     }
     void grantAll() { grant(documentIds, systemNowMs() + 3600 * 1000); }
@@ -378,18 +378,20 @@ BOOST_AUTO_TEST_CASE(queueing_the_same_request_twice_queues_each_document_once) 
 BOOST_AUTO_TEST_CASE(grants_only_documents_of_that_contact_of_that_account) {
     std::size_t granted = 0;
     source->write([&](Poco::Data::Session& session) {
-        granted = DocumentGrants::grant(session, kSource, sourceContact, {12, 999}, kDestination,
-                                        std::nullopt, systemNowMs() + 60'000);
-        granted += DocumentGrants::grant(session, kDestination, sourceContact, {13}, kDestination,
-                                         std::nullopt, systemNowMs() + 60'000);
+        granted =
+            DocumentGrantStore::grant(session, kSource, sourceContact, {12, 999}, kDestination,
+                                      std::nullopt, systemNowMs() + 60'000, systemNowMs());
+        granted +=
+            DocumentGrantStore::grant(session, kDestination, sourceContact, {13}, kDestination,
+                                      std::nullopt, systemNowMs() + 60'000, systemNowMs());
     });
     BOOST_TEST(granted == 1u);
     auto now = systemNowMs();
-    BOOST_TEST(DocumentGrants::isGranted(*source, kSource, sourceContact, 12, kDestination, now));
-    BOOST_TEST(!DocumentGrants::isGranted(*source, kSource, sourceContact, 12, 3003, now));
-    BOOST_TEST(!DocumentGrants::isGranted(*source, kSource, sourceContact, 13, kDestination, now));
-    BOOST_TEST(!DocumentGrants::isGranted(*source, kSource, sourceContact, 12, kDestination,
-                                          now + 120'000));
+    DocumentGrantStore grants(*source);
+    BOOST_TEST(grants.isGranted(kSource, sourceContact, 12, kDestination, now));
+    BOOST_TEST(!grants.isGranted(kSource, sourceContact, 12, 3003, now));
+    BOOST_TEST(!grants.isGranted(kSource, sourceContact, 13, kDestination, now));
+    BOOST_TEST(!grants.isGranted(kSource, sourceContact, 12, kDestination, now + 120'000));
 }
 
 BOOST_AUTO_TEST_CASE(background_workers_start_and_stop_cleanly) {
