@@ -3,10 +3,10 @@
 #include "bridge/InputError.h"
 #include "bridge/cli/Commands.h"
 #include "bridge/cli/Output.h"
-#include "bridge/documents/DocumentCopies.h"
 #include "bridge/receive/DataSourceImport.h"
 #include "bridge/store/ContactExtrasStore.h"
 #include "bridge/store/ContactStore.h"
+#include "bridge/store/DocumentCopyStore.h"
 #include "bridge/store/PaymentStore.h"
 
 #include <chrono>
@@ -185,7 +185,7 @@ std::string contactExtrasJson(CommandContext& context, const mapping::Contact& c
                ", \"sha256\": " + quoteJson(document.sha256Hex) + "}";
     }
     out += "], \"document_copies\": [";
-    auto copies = DocumentCopies(context.database()).forContact(contact.id);
+    auto copies = DocumentCopyStore(context.database()).forContact(contact.id);
     for (std::size_t i = 0; i < copies.size(); ++i) {
         const auto& copy = copies[i];
         out += (i ? ", " : "") + std::string("{\"source\": ") +
@@ -243,7 +243,7 @@ int contactShow(const Arguments& arguments, CommandContext& context) {
         context.out() << "  document      " << stored.document.id << " " << stored.document.name
                       << " (" << stored.document.size << " bytes, sha256 "
                       << stored.document.sha256Hex.substr(0, 12) << "…)\n";
-    for (const auto& copy : DocumentCopies(context.database()).forContact(id))
+    for (const auto& copy : DocumentCopyStore(context.database()).forContact(id))
         if (copy.status != "done")
             context.out() << "  copy          document " << copy.sourceDocument << " of "
                           << copy.sourceAccount << "-" << copy.sourceContact << ": " << copy.status

@@ -1,10 +1,14 @@
 #include "bridge/documents/DocumentCopier.h"
 
 #include "bridge/Log.h"
-#include "bridge/documents/DocumentCopies.h"
+#include "bridge/activation/EventNames.h"
+#include "bridge/activation/EventRaiser.h"
 #include "bridge/documents/DocumentFetch.h"
+#include "bridge/outbox/OutboxSignal.h"
 #include "bridge/send/HttpSender.h"
 #include "bridge/store/ContactExtrasStore.h"
+#include "bridge/store/ContactStore.h"
+#include "bridge/store/DocumentCopyStore.h"
 
 #include <algorithm>
 #include <random>
@@ -34,6 +38,86 @@ std::string describe(const ClaimedCopy& copy) {
            std::to_string(copy.contactId) + ")";
 }
 
+void moveFile(const std::filesystem::path& from, const std::filesystem::path& to) {
+    std::error_code error;
+    std::filesystem::create_directories(to.parent_path(), error);
+    if (!error)
+        std::filesystem::rename(from, to, error);
+    if (error)
+        throw StoreError("cannot move " + from.string() + " to " + to.string() + ": " +
+                         error.message());
+}
+
+// Attaches the fetched document if owner still holds the copy's lease, in one transaction:
+// inserts the document row (the store assigns the id), moves stagedFile to its place under
+// the store's folder, marks the copy done, touches the contact and raises document.uploaded
+// (its deliveries are queued in the same transaction, the outbox woken after the commit).
+// A document whose bytes (by SHA-256) the contact already holds is not attached twice: the
+// copy points at that document and the staged file is removed. Returns the document id, or
+// nothing when the lease was lost (the staged file is then left to the caller). Throws
+// StoreError / POCO Data exceptions, with the staged file back in place.
+std::optional<std::int64_t> attachCopy(Database& database, const ClaimedCopy& copy,
+                                       const std::string& owner,
+                                       specialparams::UploadedDocument document,
+                                       const std::filesystem::path& stagedFile,
+                                       std::int64_t nowMs) {
+    std::optional<std::int64_t> documentId;
+    std::optional<std::filesystem::path> movedTo;
+    std::size_t queued = 0;
+    bool alreadyAttached = false;
+    try {
+        database.write([&](Poco::Data::Session& session) {
+            if (!DocumentCopyStore::holdsLease(session, copy.id, owner))
+                return;
+            // The same bytes already attached to the contact (sent again under another id, or
+            // copied before an update): the copy points at that document, nothing is added.
+            if (auto same = ContactExtrasStore::documentWithSha256(session, copy.contactId,
+                                                                   document.sha256Hex)) {
+                DocumentCopyStore::markDone(session, copy.id, *same, nowMs);
+                documentId = same;
+                alreadyAttached = true;
+                return;
+            }
+            document.id = 0; // the store assigns the local id
+            std::int64_t id =
+                ContactExtrasStore::insertDocument(session, copy.contactId, document, stagedFile);
+            std::filesystem::path target =
+                ContactExtrasStore(database).documentPath(copy.contactId, id);
+            moveFile(stagedFile, target);
+            movedTo = target;
+            ContactExtrasStore::setDocumentFile(session, id, target);
+            DocumentCopyStore::markDone(session, copy.id, id, nowMs);
+            ContactStore::touch(session, copy.contactId);
+            EventRaiser raiser(session, nowMs);
+            raiser.raise({std::string(kDocumentUploaded),
+                          copy.contactId,
+                          "document " + std::to_string(id) + " (copied from " +
+                              std::to_string(copy.sourceAccount) + "-" +
+                              std::to_string(copy.sourceContact) + "-" +
+                              std::to_string(copy.sourceDocument) + ")",
+                          owner,
+                          "",
+                          {}});
+            queued = raiser.deliveriesQueued();
+            documentId = id;
+        });
+    } catch (...) {
+        // Rolled back: give the bytes back to the caller, who removes the staged file.
+        if (movedTo) {
+            std::error_code ignored;
+            std::filesystem::rename(*movedTo, stagedFile, ignored);
+        }
+        throw;
+    }
+    if (alreadyAttached) {
+        std::error_code ignored;
+        std::filesystem::remove(stagedFile, ignored);
+    }
+    if (queued)
+        OutboxSignal::notify();
+    return documentId;
+}
+
 } // namespace
 
 // One worker's private state: its id (the lease owner) and its random source for jitter and
@@ -46,7 +130,7 @@ public:
     const std::string& id() const { return id_; }
 
     std::vector<ClaimedCopy> claim() {
-        return DocumentCopies(owner_.database_)
+        return DocumentCopyStore(owner_.database_)
             .claim(id_, kClaimBatch, owner_.clock_.nowMs(), owner_.leaseMs_);
     }
 
@@ -90,8 +174,8 @@ private:
             fetched.document.contentType = "application/octet-stream";
         std::optional<std::int64_t> documentId;
         try {
-            documentId = DocumentCopies(owner_.database_)
-                             .complete(copy, id_, fetched.document, staged, owner_.clock_.nowMs());
+            documentId = attachCopy(owner_.database_, copy, id_, fetched.document, staged,
+                                    owner_.clock_.nowMs());
         } catch (const std::exception& error) {
             std::error_code ignored;
             std::filesystem::remove(staged, ignored);
@@ -122,8 +206,8 @@ private:
                 owner_.retryPolicy_.nextAttempt(copy.attempts + 1, now, retryAfter, unit(random_));
             status = next ? "queued" : "dead";
         }
-        bool recorded =
-            DocumentCopies(owner_.database_).recordFailure(copy.id, id_, status, next, error, now);
+        bool recorded = DocumentCopyStore(owner_.database_)
+                            .recordFailure(copy.id, id_, status, next, error, now);
         if (!recorded) {
             logWarning(describe(copy) + ": lease lost to another worker; result dropped");
             return std::nullopt;
@@ -182,7 +266,7 @@ void DocumentCopier::run(std::size_t index) {
             bool stopping = threads_.stopping();
             try {
                 if (stopping)
-                    DocumentCopies(database_).release(copy.id, worker.id(), clock_.nowMs());
+                    DocumentCopyStore(database_).release(copy.id, worker.id(), clock_.nowMs());
                 else
                     worker.copy(copy);
             } catch (const std::exception& error) {
@@ -194,7 +278,7 @@ void DocumentCopier::run(std::size_t index) {
             continue;
         std::int64_t wait = config_.idlePoll.count();
         try {
-            if (auto due = DocumentCopies(database_).nextDueMs())
+            if (auto due = DocumentCopyStore(database_).nextDueMs())
                 wait = std::clamp<std::int64_t>(*due - clock_.nowMs(), 1, wait);
         } catch (const std::exception& error) {
             logError("document copier " + worker.id() + ": " + error.what());
@@ -229,7 +313,7 @@ CopySummary DocumentCopier::drainUntilIdle() {
                 ++summary.retrying;
         }
     }
-    summary.pending = DocumentCopies(database_).pendingCount();
+    summary.pending = DocumentCopyStore(database_).pendingCount();
     return summary;
 }
 

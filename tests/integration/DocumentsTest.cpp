@@ -3,13 +3,13 @@
 // Grants, 401 for strangers, one 404 for every refusal, expired grants, an endpoint that is
 // down at first, a checksum mismatch, an unknown peer. Time moves through a ManualClock.
 #include "bridge/documents/DocumentCopier.h"
-#include "bridge/documents/DocumentCopies.h"
 #include "bridge/documents/DocumentHandler.h"
 #include "bridge/documents/DocumentHeaders.h"
 #include "bridge/documents/PeerAuthentication.h"
 #include "bridge/http/BridgeServer.h"
 #include "bridge/store/ContactExtrasStore.h"
 #include "bridge/store/ContactStore.h"
+#include "bridge/store/DocumentCopyStore.h"
 #include "bridge/store/DocumentGrantStore.h"
 #include "support/TempDir.h"
 
@@ -139,9 +139,9 @@ struct DocumentsFixture {
 
     void queueCopies() {
         destination->write([&](Poco::Data::Session& session) {
-            DocumentCopies::queueCopies(session, newContact,
-                                        CopyDocsRequest{kSource, sourceContact, documentIds},
-                                        clock.nowMs());
+            DocumentCopyStore::queue(session, newContact,
+                                     CopyDocsRequest{kSource, sourceContact, documentIds},
+                                     clock.nowMs());
         });
     }
 
@@ -149,7 +149,7 @@ struct DocumentsFixture {
         return DocumentCopier(destinationConfig, *destination, clock, "test").drainUntilIdle();
     }
     std::vector<DocumentCopyRecord> copies() {
-        return DocumentCopies(*destination).forContact(newContact);
+        return DocumentCopyStore(*destination).forContact(newContact);
     }
     DocumentCopyRecord copyOf(std::int64_t sourceDocument) {
         for (const auto& copy : copies())
@@ -313,7 +313,7 @@ BOOST_AUTO_TEST_CASE(endpoint_down_at_first_then_copies_complete_after_it_comes_
         BOOST_TEST(*copy.nextAttemptMs == clock.nowMs() + 5000);
         BOOST_TEST(!copy.lastError.empty());
     }
-    BOOST_TEST(*DocumentCopies(*destination).nextDueMs() == clock.nowMs() + 5000);
+    BOOST_TEST(*DocumentCopyStore(*destination).nextDueMs() == clock.nowMs() + 5000);
     BOOST_TEST(drain().retrying == 0); // not due yet: nothing fetched
     clock.advance(5s);
     BOOST_TEST(drain().retrying == 3);
@@ -354,7 +354,7 @@ BOOST_AUTO_TEST_CASE(document_changed_after_the_grant_is_not_accepted) {
     BOOST_TEST(drain().dead == 1);
     BOOST_TEST(copyOf(13).status == "dead");
     BOOST_TEST(copyOf(13).attempts == 3);
-    BOOST_TEST(DocumentCopies(*destination).pendingCount() == 0);
+    BOOST_TEST(DocumentCopyStore(*destination).pendingCount() == 0);
 }
 
 BOOST_AUTO_TEST_CASE(unknown_peer_fails_at_once_naming_the_configuration_key) {
