@@ -192,7 +192,7 @@ std::string contactExtrasJson(CommandContext& context, const mapping::Contact& c
                quoteJson(std::to_string(copy.sourceAccount) + "-" +
                          std::to_string(copy.sourceContact) + "-" +
                          std::to_string(copy.sourceDocument)) +
-               ", \"status\": " + quoteJson(copy.status) +
+               ", \"status\": " + quoteJson(documentCopyStatusName(copy.status)) +
                ", \"attempts\": " + std::to_string(copy.attempts) + ", \"document_id\": " +
                (copy.documentId ? std::to_string(*copy.documentId) : "null") +
                ", \"last_error\": " + quoteJson(copy.lastError) + "}";
@@ -244,11 +244,12 @@ int contactShow(const Arguments& arguments, CommandContext& context) {
                       << " (" << stored.document.size << " bytes, sha256 "
                       << stored.document.sha256Hex.substr(0, 12) << "…)\n";
     for (const auto& copy : DocumentCopyStore(context.database()).forContact(id))
-        if (copy.status != "done")
+        if (copy.status != DocumentCopyStatus::Done)
             context.out() << "  copy          document " << copy.sourceDocument << " of "
-                          << copy.sourceAccount << "-" << copy.sourceContact << ": " << copy.status
-                          << " after " << copy.attempts << " attempt(s)"
-                          << (copy.lastError.empty() ? "" : ", " + copy.lastError) << "\n";
+                          << copy.sourceAccount << "-" << copy.sourceContact << ": "
+                          << documentCopyStatusName(copy.status) << " after " << copy.attempts
+                          << " attempt(s)" << (copy.lastError.empty() ? "" : ", " + copy.lastError)
+                          << "\n";
     for (const auto& payment : PaymentStore(context.database()).forContact(id))
         context.out() << "  payment       " << payment.id << " " << payment.date << " "
                       << payment.amount.toString() << " " << payment.status << "\n";

@@ -136,7 +136,7 @@ public:
 
     // Fetches and attaches one copy, or records why not. Returns the copy's new status, or
     // nothing when the lease was lost.
-    std::optional<std::string> copy(const ClaimedCopy& copy) {
+    std::optional<DocumentCopyStatus> copy(const ClaimedCopy& copy) {
         const Config& config = owner_.config_;
         auto peer = config.peers.find(copy.sourceAccount);
         if (peer == config.peers.end() || peer->second.url.empty()) {
@@ -166,8 +166,8 @@ public:
     }
 
 private:
-    std::optional<std::string> attach(const ClaimedCopy& copy, FetchResult fetched,
-                                      const std::filesystem::path& staged) {
+    std::optional<DocumentCopyStatus> attach(const ClaimedCopy& copy, FetchResult fetched,
+                                             const std::filesystem::path& staged) {
         if (fetched.document.name.empty())
             fetched.document.name = "document-" + std::to_string(copy.sourceDocument);
         if (fetched.document.contentType.empty())
@@ -191,20 +191,20 @@ private:
         logInfo(describe(copy) + ": done as document " + std::to_string(*documentId) + " (" +
                 std::to_string(fetched.document.size) + " bytes, sha256 " +
                 fetched.document.sha256Hex + ")");
-        return "done";
+        return DocumentCopyStatus::Done;
     }
 
-    std::optional<std::string> record(const ClaimedCopy& copy, bool retryable,
-                                      std::optional<std::chrono::seconds> retryAfter,
-                                      const std::string& error) {
+    std::optional<DocumentCopyStatus> record(const ClaimedCopy& copy, bool retryable,
+                                             std::optional<std::chrono::seconds> retryAfter,
+                                             const std::string& error) {
         std::int64_t now = owner_.clock_.nowMs();
         std::optional<std::int64_t> next;
-        std::string status = "failed";
+        DocumentCopyStatus status = DocumentCopyStatus::Failed;
         if (retryable) {
             std::uniform_real_distribution<double> unit(0.0, 1.0);
             next =
                 owner_.retryPolicy_.nextAttempt(copy.attempts + 1, now, retryAfter, unit(random_));
-            status = next ? "queued" : "dead";
+            status = next ? DocumentCopyStatus::Queued : DocumentCopyStatus::Dead;
         }
         bool recorded = DocumentCopyStore(owner_.database_)
                             .recordFailure(copy.id, id_, status, next, error, now);
@@ -213,7 +213,8 @@ private:
             return std::nullopt;
         }
         logWarning(describe(copy) + " attempt " + std::to_string(copy.attempts + 1) + ": " +
-                   status + (next ? " (next at " + formatTime(*next) + ")" : "") + ": " + error);
+                   std::string(documentCopyStatusName(status)) +
+                   (next ? " (next at " + formatTime(*next) + ")" : "") + ": " + error);
         return status;
     }
 
@@ -295,7 +296,7 @@ CopySummary DocumentCopier::drainUntilIdle() {
         if (claimed.empty())
             break;
         for (const ClaimedCopy& copy : claimed) {
-            std::optional<std::string> status;
+            std::optional<DocumentCopyStatus> status;
             try {
                 status = worker.copy(copy);
             } catch (const std::exception& error) {
@@ -303,14 +304,21 @@ CopySummary DocumentCopier::drainUntilIdle() {
             }
             if (!status)
                 continue;
-            if (*status == "done")
+            switch (*status) {
+            case DocumentCopyStatus::Done:
                 ++summary.done;
-            else if (*status == "failed")
+                break;
+            case DocumentCopyStatus::Failed:
                 ++summary.failed;
-            else if (*status == "dead")
+                break;
+            case DocumentCopyStatus::Dead:
                 ++summary.dead;
-            else
+                break;
+            case DocumentCopyStatus::Queued: // retried later
+            case DocumentCopyStatus::Fetching:
                 ++summary.retrying;
+                break;
+            }
         }
     }
     summary.pending = DocumentCopyStore(database_).pendingCount();

@@ -7,16 +7,28 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Nullable.h>
 
+#include <stdexcept>
+
 using namespace Poco::Data::Keywords;
 
 namespace dpp::bridge {
 
 namespace {
 
+constexpr DocumentCopyStatus kStatuses[] = {DocumentCopyStatus::Queued,
+                                            DocumentCopyStatus::Fetching, DocumentCopyStatus::Done,
+                                            DocumentCopyStatus::Failed, DocumentCopyStatus::Dead};
+
 const char* kCopyColumns =
     "SELECT id, contact_id, source_account, source_contact, source_document, status, "
     "attempts, next_attempt_ms, last_error, document_id, created_at, updated_at "
     "FROM document_copies ";
+
+DocumentCopyStatus storedStatus(const std::string& text) {
+    if (auto status = documentCopyStatusByName(text))
+        return *status;
+    throw StoreError("store: unknown document copy status '" + text + "'");
+}
 
 std::vector<DocumentCopyRecord> readCopies(Poco::Data::Statement& select) {
     select.execute();
@@ -30,7 +42,7 @@ std::vector<DocumentCopyRecord> readCopies(Poco::Data::Statement& select) {
         record.sourceAccount = rows.value(2, i).convert<std::int64_t>();
         record.sourceContact = rows.value(3, i).convert<std::int64_t>();
         record.sourceDocument = rows.value(4, i).convert<std::int64_t>();
-        record.status = rows.value(5, i).convert<std::string>();
+        record.status = storedStatus(rows.value(5, i).convert<std::string>());
         record.attempts = rows.value(6, i).convert<int>();
         record.nextAttemptMs = optionalInteger(rows.value(7, i));
         record.lastError = rows.value(8, i).convert<std::string>();
@@ -43,6 +55,29 @@ std::vector<DocumentCopyRecord> readCopies(Poco::Data::Statement& select) {
 }
 
 } // namespace
+
+std::string_view documentCopyStatusName(DocumentCopyStatus status) {
+    switch (status) {
+    case DocumentCopyStatus::Queued:
+        return "queued";
+    case DocumentCopyStatus::Fetching:
+        return "fetching";
+    case DocumentCopyStatus::Done:
+        return "done";
+    case DocumentCopyStatus::Failed:
+        return "failed";
+    case DocumentCopyStatus::Dead:
+        return "dead";
+    }
+    return "queued";
+}
+
+std::optional<DocumentCopyStatus> documentCopyStatusByName(std::string_view name) {
+    for (DocumentCopyStatus status : kStatuses)
+        if (documentCopyStatusName(status) == name)
+            return status;
+    return std::nullopt;
+}
 
 std::size_t DocumentCopyStore::queue(Poco::Data::Session& session, std::int64_t newContactId,
                                      const specialparams::CopyDocsRequest& request,
@@ -121,9 +156,13 @@ std::vector<ClaimedCopy> DocumentCopyStore::claim(const std::string& owner, std:
 }
 
 bool DocumentCopyStore::recordFailure(std::int64_t id, const std::string& owner,
-                                      const std::string& status,
+                                      DocumentCopyStatus status,
                                       std::optional<std::int64_t> nextAttemptMs,
                                       const std::string& error, std::int64_t nowMs) {
+    if (status != DocumentCopyStatus::Queued && status != DocumentCopyStatus::Failed &&
+        status != DocumentCopyStatus::Dead)
+        throw std::invalid_argument("a failed document copy is queued, failed or dead, not " +
+                                    std::string(documentCopyStatusName(status)));
     bool recorded = false;
     database_.write([&](Poco::Data::Session& session) {
         if (!holdsLease(session, id, owner))
@@ -131,11 +170,12 @@ bool DocumentCopyStore::recordFailure(std::int64_t id, const std::string& owner,
         Poco::Nullable<std::int64_t> next;
         if (nextAttemptMs)
             next = *nextAttemptMs;
+        std::string stored(documentCopyStatusName(status));
         std::string updatedAt = formatTime(nowMs);
         session << "UPDATE document_copies SET status = ?, attempts = attempts + 1, "
                    "next_attempt_ms = ?, lease_owner = NULL, lease_until_ms = NULL, "
                    "last_error = ?, updated_at = ? WHERE id = ?",
-            bind(status), use(next), bind(error), use(updatedAt), use(id), now;
+            use(stored), use(next), bind(error), use(updatedAt), use(id), now;
         recorded = true;
     });
     return recorded;

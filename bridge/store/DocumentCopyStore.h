@@ -18,9 +18,16 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dpp::bridge {
+
+enum class DocumentCopyStatus { Queued, Fetching, Done, Failed, Dead };
+// "queued", "fetching", "done", "failed", "dead": the stored text, also what `contact show`
+// prints.
+std::string_view documentCopyStatusName(DocumentCopyStatus status);
+std::optional<DocumentCopyStatus> documentCopyStatusByName(std::string_view name);
 
 struct DocumentCopyRecord {
     std::int64_t id = 0;
@@ -28,7 +35,7 @@ struct DocumentCopyRecord {
     std::int64_t sourceAccount = 0;
     std::int64_t sourceContact = 0;
     std::int64_t sourceDocument = 0;
-    std::string status; // queued | fetching | done | failed | dead
+    DocumentCopyStatus status = DocumentCopyStatus::Queued;
     int attempts = 0;
     std::optional<std::int64_t> nextAttemptMs; // queued: when it is due
     std::string lastError;
@@ -70,9 +77,10 @@ public:
     std::vector<ClaimedCopy> claim(const std::string& owner, std::size_t limit, std::int64_t nowMs,
                                    std::int64_t leaseMs);
 
-    // Records a failed attempt if owner still holds the lease: status is queued (with
-    // nextAttemptMs), failed or dead. Returns false when the lease was lost.
-    bool recordFailure(std::int64_t id, const std::string& owner, const std::string& status,
+    // Records a failed attempt if owner still holds the lease: status is Queued (due at
+    // nextAttemptMs), Failed or Dead. Returns false when the lease was lost. Throws
+    // std::invalid_argument for another status.
+    bool recordFailure(std::int64_t id, const std::string& owner, DocumentCopyStatus status,
                        std::optional<std::int64_t> nextAttemptMs, const std::string& error,
                        std::int64_t nowMs);
 

@@ -22,7 +22,17 @@
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
+#include <ostream>
 #include <random>
+
+namespace dpp::bridge {
+
+// How Boost.Test prints a copy's status in failure messages (found by ADL).
+inline std::ostream& boost_test_print_type(std::ostream& out, DocumentCopyStatus status) {
+    return out << documentCopyStatusName(status);
+}
+
+} // namespace dpp::bridge
 
 using namespace dpp::bridge;
 using namespace std::chrono_literals;
@@ -207,7 +217,7 @@ BOOST_AUTO_TEST_CASE(copies_every_document_with_identical_bytes_and_metadata) {
     grantAll();
     queueCopies();
     BOOST_TEST(copies().size() == 3u);
-    BOOST_TEST(copies().front().status == "queued");
+    BOOST_TEST(copies().front().status == DocumentCopyStatus::Queued);
     CopySummary summary = drain();
     BOOST_TEST(summary.done == 3);
     BOOST_TEST(summary.pending == 0);
@@ -229,7 +239,7 @@ BOOST_AUTO_TEST_CASE(copies_every_document_with_identical_bytes_and_metadata) {
     }
     BOOST_TEST(copied.back().document.size > 5u * 1024 * 1024);
     for (const auto& copy : copies()) {
-        BOOST_TEST(copy.status == "done");
+        BOOST_TEST(copy.status == DocumentCopyStatus::Done);
         BOOST_TEST(copy.attempts == 1);
         BOOST_TEST(copy.lastError.empty());
         BOOST_TEST(!copy.nextAttemptMs);
@@ -308,7 +318,7 @@ BOOST_AUTO_TEST_CASE(endpoint_down_at_first_then_copies_complete_after_it_comes_
     queueCopies();
     BOOST_TEST(drain().retrying == 3);
     for (const auto& copy : copies()) {
-        BOOST_TEST(copy.status == "queued");
+        BOOST_TEST(copy.status == DocumentCopyStatus::Queued);
         BOOST_TEST(copy.attempts == 1);
         BOOST_TEST(*copy.nextAttemptMs == clock.nowMs() + 5000);
         BOOST_TEST(!copy.lastError.empty());
@@ -325,7 +335,7 @@ BOOST_AUTO_TEST_CASE(endpoint_down_at_first_then_copies_complete_after_it_comes_
     CopySummary summary = drain();
     BOOST_TEST(summary.done == 3);
     for (const auto& copy : copies()) {
-        BOOST_TEST(copy.status == "done");
+        BOOST_TEST(copy.status == DocumentCopyStatus::Done);
         BOOST_TEST(copy.attempts == 3);
     }
     BOOST_TEST(ContactExtrasStore(*destination).documents(newContact).size() == 3u);
@@ -343,7 +353,7 @@ BOOST_AUTO_TEST_CASE(document_changed_after_the_grant_is_not_accepted) {
     CopySummary summary = drain();
     BOOST_TEST(summary.done == 2);
     BOOST_TEST(summary.retrying == 1);
-    BOOST_TEST(copyOf(13).status == "queued");
+    BOOST_TEST(copyOf(13).status == DocumentCopyStatus::Queued);
     BOOST_TEST(copyOf(13).lastError.find("sha256 mismatch") != std::string::npos);
     BOOST_TEST(!copyOf(13).documentId);
     BOOST_TEST(ContactExtrasStore(*destination).documents(newContact).size() == 2u);
@@ -352,7 +362,7 @@ BOOST_AUTO_TEST_CASE(document_changed_after_the_grant_is_not_accepted) {
     drain();
     clock.advance(1min);
     BOOST_TEST(drain().dead == 1);
-    BOOST_TEST(copyOf(13).status == "dead");
+    BOOST_TEST(copyOf(13).status == DocumentCopyStatus::Dead);
     BOOST_TEST(copyOf(13).attempts == 3);
     BOOST_TEST(DocumentCopyStore(*destination).pendingCount() == 0);
 }
@@ -364,7 +374,7 @@ BOOST_AUTO_TEST_CASE(unknown_peer_fails_at_once_naming_the_configuration_key) {
     CopySummary summary = drain();
     BOOST_TEST(summary.failed == 3);
     for (const auto& copy : copies()) {
-        BOOST_TEST(copy.status == "failed");
+        BOOST_TEST(copy.status == DocumentCopyStatus::Failed);
         BOOST_TEST(copy.lastError.find("peers.1001.url") != std::string::npos);
     }
 }
@@ -403,7 +413,7 @@ BOOST_AUTO_TEST_CASE(background_workers_start_and_stop_cleanly) {
     copier.stop(); // what a worker had claimed but not begun is given back
     drain();
     for (const auto& copy : copies())
-        BOOST_TEST(copy.status == "done");
+        BOOST_TEST(copy.status == DocumentCopyStatus::Done);
     BOOST_TEST(ContactExtrasStore(*destination).documents(newContact).size() == 3u);
 }
 
