@@ -3,10 +3,10 @@
 #include "bridge/InputError.h"
 #include "bridge/cli/Commands.h"
 #include "bridge/views/RecordViews.h"
-#include "bridge/documents/DocumentCopies.h"
 #include "bridge/receive/DataSourceImport.h"
 #include "bridge/store/ContactExtrasStore.h"
 #include "bridge/store/ContactStore.h"
+#include "bridge/store/DocumentCopyStore.h"
 #include "bridge/store/PaymentStore.h"
 
 #include <chrono>
@@ -185,14 +185,14 @@ std::string contactExtrasJson(CommandContext& context, const mapping::Contact& c
                ", \"sha256\": " + quoteJson(document.sha256Hex) + "}";
     }
     out += "], \"document_copies\": [";
-    auto copies = DocumentCopies(context.database()).forContact(contact.id);
+    auto copies = DocumentCopyStore(context.database()).forContact(contact.id);
     for (std::size_t i = 0; i < copies.size(); ++i) {
         const auto& copy = copies[i];
         out += (i ? ", " : "") + std::string("{\"source\": ") +
                quoteJson(std::to_string(copy.sourceAccount) + "-" +
                          std::to_string(copy.sourceContact) + "-" +
                          std::to_string(copy.sourceDocument)) +
-               ", \"status\": " + quoteJson(copy.status) +
+               ", \"status\": " + quoteJson(documentCopyStatusName(copy.status)) +
                ", \"attempts\": " + std::to_string(copy.attempts) + ", \"document_id\": " +
                (copy.documentId ? std::to_string(*copy.documentId) : "null") +
                ", \"last_error\": " + quoteJson(copy.lastError) + "}";
@@ -243,12 +243,13 @@ int contactShow(const Arguments& arguments, CommandContext& context) {
         context.out() << "  document      " << stored.document.id << " " << stored.document.name
                       << " (" << stored.document.size << " bytes, sha256 "
                       << stored.document.sha256Hex.substr(0, 12) << "…)\n";
-    for (const auto& copy : DocumentCopies(context.database()).forContact(id))
-        if (copy.status != "done")
+    for (const auto& copy : DocumentCopyStore(context.database()).forContact(id))
+        if (copy.status != DocumentCopyStatus::Done)
             context.out() << "  copy          document " << copy.sourceDocument << " of "
-                          << copy.sourceAccount << "-" << copy.sourceContact << ": " << copy.status
-                          << " after " << copy.attempts << " attempt(s)"
-                          << (copy.lastError.empty() ? "" : ", " + copy.lastError) << "\n";
+                          << copy.sourceAccount << "-" << copy.sourceContact << ": "
+                          << documentCopyStatusName(copy.status) << " after " << copy.attempts
+                          << " attempt(s)" << (copy.lastError.empty() ? "" : ", " + copy.lastError)
+                          << "\n";
     for (const auto& payment : PaymentStore(context.database()).forContact(id))
         context.out() << "  payment       " << payment.id << " " << payment.date << " "
                       << payment.amount.toString() << " " << payment.status << "\n";

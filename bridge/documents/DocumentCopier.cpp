@@ -1,10 +1,14 @@
 #include "bridge/documents/DocumentCopier.h"
 
 #include "bridge/Log.h"
-#include "bridge/documents/DocumentCopies.h"
+#include "bridge/activation/EventNames.h"
+#include "bridge/activation/EventRaiser.h"
 #include "bridge/documents/DocumentFetch.h"
+#include "bridge/outbox/OutboxSignal.h"
 #include "bridge/send/HttpSender.h"
 #include "bridge/store/ContactExtrasStore.h"
+#include "bridge/store/ContactStore.h"
+#include "bridge/store/DocumentCopyStore.h"
 
 #include <algorithm>
 #include <random>
@@ -34,6 +38,86 @@ std::string describe(const ClaimedCopy& copy) {
            std::to_string(copy.contactId) + ")";
 }
 
+void moveFile(const std::filesystem::path& from, const std::filesystem::path& to) {
+    std::error_code error;
+    std::filesystem::create_directories(to.parent_path(), error);
+    if (!error)
+        std::filesystem::rename(from, to, error);
+    if (error)
+        throw StoreError("cannot move " + from.string() + " to " + to.string() + ": " +
+                         error.message());
+}
+
+// Attaches the fetched document if owner still holds the copy's lease, in one transaction:
+// inserts the document row (the store assigns the id), moves stagedFile to its place under
+// the store's folder, marks the copy done, touches the contact and raises document.uploaded
+// (its deliveries are queued in the same transaction, the outbox woken after the commit).
+// A document whose bytes (by SHA-256) the contact already holds is not attached twice: the
+// copy points at that document and the staged file is removed. Returns the document id, or
+// nothing when the lease was lost (the staged file is then left to the caller). Throws
+// StoreError / POCO Data exceptions, with the staged file back in place.
+std::optional<std::int64_t> attachCopy(Database& database, const ClaimedCopy& copy,
+                                       const std::string& owner,
+                                       specialparams::UploadedDocument document,
+                                       const std::filesystem::path& stagedFile,
+                                       std::int64_t nowMs) {
+    std::optional<std::int64_t> documentId;
+    std::optional<std::filesystem::path> movedTo;
+    std::size_t queued = 0;
+    bool alreadyAttached = false;
+    try {
+        database.write([&](Poco::Data::Session& session) {
+            if (!DocumentCopyStore::holdsLease(session, copy.id, owner))
+                return;
+            // The same bytes already attached to the contact (sent again under another id, or
+            // copied before an update): the copy points at that document, nothing is added.
+            if (auto same = ContactExtrasStore::documentWithSha256(session, copy.contactId,
+                                                                   document.sha256Hex)) {
+                DocumentCopyStore::markDone(session, copy.id, *same, nowMs);
+                documentId = same;
+                alreadyAttached = true;
+                return;
+            }
+            document.id = 0; // the store assigns the local id
+            std::int64_t id =
+                ContactExtrasStore::insertDocument(session, copy.contactId, document, stagedFile);
+            std::filesystem::path target =
+                ContactExtrasStore(database).documentPath(copy.contactId, id);
+            moveFile(stagedFile, target);
+            movedTo = target;
+            ContactExtrasStore::setDocumentFile(session, id, target);
+            DocumentCopyStore::markDone(session, copy.id, id, nowMs);
+            ContactStore::touch(session, copy.contactId);
+            EventRaiser raiser(session, nowMs);
+            raiser.raise({std::string(kDocumentUploaded),
+                          copy.contactId,
+                          "document " + std::to_string(id) + " (copied from " +
+                              std::to_string(copy.sourceAccount) + "-" +
+                              std::to_string(copy.sourceContact) + "-" +
+                              std::to_string(copy.sourceDocument) + ")",
+                          owner,
+                          "",
+                          {}});
+            queued = raiser.deliveriesQueued();
+            documentId = id;
+        });
+    } catch (...) {
+        // Rolled back: give the bytes back to the caller, who removes the staged file.
+        if (movedTo) {
+            std::error_code ignored;
+            std::filesystem::rename(*movedTo, stagedFile, ignored);
+        }
+        throw;
+    }
+    if (alreadyAttached) {
+        std::error_code ignored;
+        std::filesystem::remove(stagedFile, ignored);
+    }
+    if (queued)
+        OutboxSignal::notify();
+    return documentId;
+}
+
 } // namespace
 
 // One worker's private state: its id (the lease owner) and its random source for jitter and
@@ -46,13 +130,13 @@ public:
     const std::string& id() const { return id_; }
 
     std::vector<ClaimedCopy> claim() {
-        return DocumentCopies(owner_.database_)
+        return DocumentCopyStore(owner_.database_)
             .claim(id_, kClaimBatch, owner_.clock_.nowMs(), owner_.leaseMs_);
     }
 
     // Fetches and attaches one copy, or records why not. Returns the copy's new status, or
     // nothing when the lease was lost.
-    std::optional<std::string> copy(const ClaimedCopy& copy) {
+    std::optional<DocumentCopyStatus> copy(const ClaimedCopy& copy) {
         const Config& config = owner_.config_;
         auto peer = config.peers.find(copy.sourceAccount);
         if (peer == config.peers.end() || peer->second.url.empty()) {
@@ -82,16 +166,16 @@ public:
     }
 
 private:
-    std::optional<std::string> attach(const ClaimedCopy& copy, FetchResult fetched,
-                                      const std::filesystem::path& staged) {
+    std::optional<DocumentCopyStatus> attach(const ClaimedCopy& copy, FetchResult fetched,
+                                             const std::filesystem::path& staged) {
         if (fetched.document.name.empty())
             fetched.document.name = "document-" + std::to_string(copy.sourceDocument);
         if (fetched.document.contentType.empty())
             fetched.document.contentType = "application/octet-stream";
         std::optional<std::int64_t> documentId;
         try {
-            documentId = DocumentCopies(owner_.database_)
-                             .complete(copy, id_, fetched.document, staged, owner_.clock_.nowMs());
+            documentId = attachCopy(owner_.database_, copy, id_, fetched.document, staged,
+                                    owner_.clock_.nowMs());
         } catch (const std::exception& error) {
             std::error_code ignored;
             std::filesystem::remove(staged, ignored);
@@ -107,29 +191,30 @@ private:
         logInfo(describe(copy) + ": done as document " + std::to_string(*documentId) + " (" +
                 std::to_string(fetched.document.size) + " bytes, sha256 " +
                 fetched.document.sha256Hex + ")");
-        return "done";
+        return DocumentCopyStatus::Done;
     }
 
-    std::optional<std::string> record(const ClaimedCopy& copy, bool retryable,
-                                      std::optional<std::chrono::seconds> retryAfter,
-                                      const std::string& error) {
+    std::optional<DocumentCopyStatus> record(const ClaimedCopy& copy, bool retryable,
+                                             std::optional<std::chrono::seconds> retryAfter,
+                                             const std::string& error) {
         std::int64_t now = owner_.clock_.nowMs();
         std::optional<std::int64_t> next;
-        std::string status = "failed";
+        DocumentCopyStatus status = DocumentCopyStatus::Failed;
         if (retryable) {
             std::uniform_real_distribution<double> unit(0.0, 1.0);
             next =
                 owner_.retryPolicy_.nextAttempt(copy.attempts + 1, now, retryAfter, unit(random_));
-            status = next ? "queued" : "dead";
+            status = next ? DocumentCopyStatus::Queued : DocumentCopyStatus::Dead;
         }
-        bool recorded =
-            DocumentCopies(owner_.database_).recordFailure(copy.id, id_, status, next, error, now);
+        bool recorded = DocumentCopyStore(owner_.database_)
+                            .recordFailure(copy.id, id_, status, next, error, now);
         if (!recorded) {
             logWarning(describe(copy) + ": lease lost to another worker; result dropped");
             return std::nullopt;
         }
         logWarning(describe(copy) + " attempt " + std::to_string(copy.attempts + 1) + ": " +
-                   status + (next ? " (next at " + formatTime(*next) + ")" : "") + ": " + error);
+                   std::string(documentCopyStatusName(status)) +
+                   (next ? " (next at " + formatTime(*next) + ")" : "") + ": " + error);
         return status;
     }
 
@@ -182,7 +267,7 @@ void DocumentCopier::run(std::size_t index) {
             bool stopping = threads_.stopping();
             try {
                 if (stopping)
-                    DocumentCopies(database_).release(copy.id, worker.id(), clock_.nowMs());
+                    DocumentCopyStore(database_).release(copy.id, worker.id(), clock_.nowMs());
                 else
                     worker.copy(copy);
             } catch (const std::exception& error) {
@@ -194,7 +279,7 @@ void DocumentCopier::run(std::size_t index) {
             continue;
         std::int64_t wait = config_.idlePoll.count();
         try {
-            if (auto due = DocumentCopies(database_).nextDueMs())
+            if (auto due = DocumentCopyStore(database_).nextDueMs())
                 wait = std::clamp<std::int64_t>(*due - clock_.nowMs(), 1, wait);
         } catch (const std::exception& error) {
             logError("document copier " + worker.id() + ": " + error.what());
@@ -211,7 +296,7 @@ CopySummary DocumentCopier::drainUntilIdle() {
         if (claimed.empty())
             break;
         for (const ClaimedCopy& copy : claimed) {
-            std::optional<std::string> status;
+            std::optional<DocumentCopyStatus> status;
             try {
                 status = worker.copy(copy);
             } catch (const std::exception& error) {
@@ -219,17 +304,24 @@ CopySummary DocumentCopier::drainUntilIdle() {
             }
             if (!status)
                 continue;
-            if (*status == "done")
+            switch (*status) {
+            case DocumentCopyStatus::Done:
                 ++summary.done;
-            else if (*status == "failed")
+                break;
+            case DocumentCopyStatus::Failed:
                 ++summary.failed;
-            else if (*status == "dead")
+                break;
+            case DocumentCopyStatus::Dead:
                 ++summary.dead;
-            else
+                break;
+            case DocumentCopyStatus::Queued: // retried later
+            case DocumentCopyStatus::Fetching:
                 ++summary.retrying;
+                break;
+            }
         }
     }
-    summary.pending = DocumentCopies(database_).pendingCount();
+    summary.pending = DocumentCopyStore(database_).pendingCount();
     return summary;
 }
 

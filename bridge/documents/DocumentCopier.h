@@ -1,8 +1,8 @@
 #pragma once
 // The workers that copy documents named in received __copydocs values. Each claims due
-// copies (DocumentCopies) under a lease, fetches each one from its source account's document
-// endpoint, peers.<source account>.url + /docs/<account>/<contact>/<document>, with HTTP
-// Basic peers.<source account>.username/password (HTTPS verified against the system store
+// copies (DocumentCopyStore) under a lease, fetches each one from its source account's
+// document endpoint, peers.<source account>.url + /docs/<account>/<contact>/<document>, with
+// HTTP Basic peers.<source account>.username/password (HTTPS verified against the system store
 // and tls.ca_file; the destination policy applied after DNS), streams the body to a staging
 // file through a fixed buffer while hashing it (memory stays flat whatever the size), checks
 // size == Content-Length and SHA-256 == X-Document-Sha256, then attaches the document to the

@@ -1,11 +1,11 @@
 #include "bridge/http/DocumentHandler.h"
 
 #include "bridge/Log.h"
-#include "bridge/documents/DocumentGrants.h"
 #include "bridge/documents/DocumentHeaders.h"
 #include "bridge/documents/PeerAuthentication.h"
 #include "bridge/http/HttpReplies.h"
 #include "bridge/store/ContactExtrasStore.h"
+#include "bridge/store/DocumentGrantStore.h"
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -94,8 +94,8 @@ void DocumentHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
             refusal = "no such document";
         else if (stored->contactId != address->contact)
             refusal = "the document belongs to another contact";
-        else if (!DocumentGrants::isGranted(database_, address->account, address->contact,
-                                            address->document, *peer, clock_.nowMs()))
+        else if (!DocumentGrantStore(database_).isGranted(address->account, address->contact,
+                                                          address->document, *peer, clock_.nowMs()))
             refusal = "no unexpired grant to this peer (or the contact is not the account's)";
     } catch (const std::exception& error) {
         logError("document endpoint: " + describe(address) + " for " + caller + ": " +

@@ -1,7 +1,7 @@
 #pragma once
 // The document endpoint: GET (and HEAD) /docs/<account>/<contact>/<document>, answered only
 // to an authenticated partner (HTTP Basic with peers.<id>.username/password) holding an
-// unexpired grant for that very document (DocumentGrants). Everyone else gets
+// unexpired grant for that very document (DocumentGrantStore). Everyone else gets
 //   401 + WWW-Authenticate: Basic realm="dppbridge documents"   bad or missing credentials
 //   404 with one fixed body whatever the reason (no grant, expired, unknown document, contact
 //       or account, malformed path), so nobody learns whether a document exists.

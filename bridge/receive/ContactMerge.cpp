@@ -1,7 +1,7 @@
 #include "bridge/receive/ContactMerge.h"
 
-#include "bridge/documents/DocumentCopies.h"
 #include "bridge/store/ContactExtrasStore.h"
+#include "bridge/store/DocumentCopyStore.h"
 
 namespace dpp::bridge {
 
@@ -68,7 +68,7 @@ ContactMerge mergeReceivedContact(Poco::Data::Session& session, std::int64_t con
         }
         if (extras->copyDocs) {
             merge.documentsQueued =
-                DocumentCopies::queueCopies(session, contactId, *extras->copyDocs, nowMs);
+                DocumentCopyStore::queue(session, contactId, *extras->copyDocs, nowMs);
             if (merge.documentsQueued > 0) {
                 merge.changed.push_back("documents");
                 extrasChanged = true;

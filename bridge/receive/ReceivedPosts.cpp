@@ -5,12 +5,12 @@
 #include "bridge/Log.h"
 #include "bridge/activation/EventNames.h"
 #include "bridge/activation/EventRaiser.h"
-#include "bridge/documents/DocumentCopies.h"
 #include "bridge/outbox/OutboxSignal.h"
 #include "bridge/receive/ContactMerge.h"
 #include "bridge/store/ContactExtrasStore.h"
 #include "bridge/store/ContactStore.h"
 #include "bridge/store/DedupeKeys.h"
+#include "bridge/store/DocumentCopyStore.h"
 #include "bridge/store/SourceChanges.h"
 #include "bridge/store/WebhookStore.h"
 
@@ -162,8 +162,8 @@ void ReceivedPosts::storeIn(Poco::Data::Session& session, PostToStore& post) {
             ContactExtrasStore::savePlan(session, result.contactId, *extras->plan);
         ContactExtrasStore::saveBudgetValues(session, result.contactId, extras->budget);
         if (extras->copyDocs)
-            DocumentCopies::queueCopies(session, result.contactId, *extras->copyDocs,
-                                        SystemClock().nowMs());
+            DocumentCopyStore::queue(session, result.contactId, *extras->copyDocs,
+                                     SystemClock().nowMs());
     }
     // A duplicate leaves the match values to the contact it duplicates.
     if (source.dedupe.enabled() && !result.duplicateOf) {

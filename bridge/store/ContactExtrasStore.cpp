@@ -91,6 +91,17 @@ void ContactExtrasStore::setDocumentFile(Poco::Data::Session& session, std::int6
     session << "UPDATE documents SET stored_path = ? WHERE id = ?", use(path), use(documentId), now;
 }
 
+std::optional<std::int64_t> ContactExtrasStore::documentWithSha256(Poco::Data::Session& session,
+                                                                   std::int64_t contactId,
+                                                                   const std::string& sha256Hex) {
+    std::vector<std::int64_t> same;
+    session << "SELECT id FROM documents WHERE contact_id = ? AND sha256 = ? LIMIT 1",
+        use(contactId), bind(sha256Hex), into(same), now;
+    if (same.empty())
+        return std::nullopt;
+    return same.front();
+}
+
 budget::BudgetCatalog ContactExtrasStore::catalog(Poco::Data::Session& session,
                                                   std::int64_t accountId) {
     // Read for every post a data source receives: a compiled statement.

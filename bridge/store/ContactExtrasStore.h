@@ -39,6 +39,10 @@ public:
                                        const std::filesystem::path& file);
     static void setDocumentFile(Poco::Data::Session& session, std::int64_t documentId,
                                 const std::filesystem::path& file);
+    // A document of the contact with these bytes (lower-case hex SHA-256), if it holds one.
+    static std::optional<std::int64_t> documentWithSha256(Poco::Data::Session& session,
+                                                          std::int64_t contactId,
+                                                          const std::string& sha256Hex);
     static budget::BudgetCatalog catalog(Poco::Data::Session& session, std::int64_t accountId);
     // The contact's plan as its stored {EP_DATA} text ("" without a plan) and budget values.
     static std::string planData(Poco::Data::Session& session, std::int64_t contactId);

@@ -7,6 +7,7 @@
 #include "bridge/Clock.h"
 #include "bridge/InputError.h"
 #include "bridge/store/DataSourceStore.h"
+#include "bridge/store/DocumentGrantStore.h"
 #include "bridge/store/StoreSecrets.h"
 
 #include <Poco/Data/RecordSet.h>
@@ -204,15 +205,9 @@ DeliveryRecord writeDelivery(Poco::Data::Session& session, const NewDelivery& de
     if (delivery.replayOf)
         insertEvent(session, *delivery.replayOf, delivery.origin, "rerendered",
                     "new delivery " + std::to_string(record.id));
-    for (std::int64_t documentId : delivery.grantDocumentIds) {
-        std::int64_t document = documentId;
-        session << "INSERT INTO document_grants (document_id, contact_id, source_account, "
-                   "peer_account, delivery_id, expires_at_ms, created_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            use(document), use(record.contactId), bind(delivery.grantSourceAccount),
-            bind(delivery.grantPeerAccount), use(record.id), bind(delivery.grantExpiresAtMs),
-            useRef(record.createdAt), now;
-    }
+    DocumentGrantStore::grant(session, delivery.grantSourceAccount, record.contactId,
+                              delivery.grantDocumentIds, delivery.grantPeerAccount, record.id,
+                              delivery.grantExpiresAtMs, nowMs);
     return record;
 }
 

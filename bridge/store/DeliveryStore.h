@@ -74,7 +74,8 @@ struct NewDelivery {
     // Deterministic key (triggers: event and trigger); empty for a fresh random one.
     std::string idempotencyKey;
     // Documents named in the request's __copydocs, granted to the destination account in the
-    // same transaction (the document endpoint serves nothing else).
+    // same transaction (DocumentGrantStore; the document endpoint serves nothing else). Ids
+    // that are not documents of this contact of grantSourceAccount are not granted.
     std::vector<std::int64_t> grantDocumentIds;
     std::int64_t grantSourceAccount = 0;
     std::int64_t grantPeerAccount = 0;

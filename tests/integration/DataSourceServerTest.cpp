@@ -1,10 +1,10 @@
 // `serve` receiving into data sources: a real BridgeServer on a loopback port chosen by the
 // kernel, posted to with a real HTTP client.
-#include "bridge/documents/DocumentCopies.h"
 #include "bridge/http/BridgeServer.h"
 #include "bridge/store/ContactExtrasStore.h"
 #include "bridge/store/ContactStore.h"
 #include "bridge/store/DataSourceStore.h"
+#include "bridge/store/DocumentCopyStore.h"
 #include "support/PostClient.h"
 #include "support/TempDir.h"
 
@@ -191,7 +191,7 @@ BOOST_AUTO_TEST_CASE(copydocs_from_an_unknown_peer_is_named) {
     Answer answer = postForm("firstname=A&__copydocs=1001-55-12%2C13");
     BOOST_TEST(answer.status == 200);
     BOOST_TEST(answer.body.find("peers.1001.url") != std::string::npos, answer.body);
-    BOOST_TEST(DocumentCopies(*database).forContact(contactIdOf(answer)).empty());
+    BOOST_TEST(DocumentCopyStore(*database).forContact(contactIdOf(answer)).empty());
 }
 
 BOOST_AUTO_TEST_CASE(health_answers) {

@@ -1,12 +1,12 @@
 // De-dupe on data sources: a real BridgeServer on a loopback port and a real SQLite store,
 // posted to over HTTP. Reject, update in place and create-as-duplicate; the sender identity
 // rule; rules that disagree; concurrent posts of one person; web-form redirects.
-#include "bridge/documents/DocumentCopies.h"
 #include "bridge/http/BridgeServer.h"
 #include "bridge/store/ContactExtrasStore.h"
 #include "bridge/store/ContactStore.h"
 #include "bridge/store/DataSourceStore.h"
 #include "bridge/store/DeliveryStore.h"
+#include "bridge/store/DocumentCopyStore.h"
 #include "bridge/store/WebhookStore.h"
 #include "mapping/WebhookJson.h"
 #include "support/PostClient.h"
@@ -283,7 +283,7 @@ BOOST_AUTO_TEST_CASE(copydocs_on_update_queues_only_documents_not_copied_before)
     BOOST_TEST(stringList(again.json(), "changed") == "documents", again.body);
     Answer same = post("email=a%40example.com&__copydocs=1001-55-12%2C13%2C14");
     BOOST_TEST(same.body.find("\"changed\": []") != std::string::npos, same.body);
-    auto copies = DocumentCopies(*database).forContact(id);
+    auto copies = DocumentCopyStore(*database).forContact(id);
     BOOST_TEST(copies.size() == 3u);
 }
 

@@ -3,14 +3,14 @@
 // Grants, 401 for strangers, one 404 for every refusal, expired grants, an endpoint that is
 // down at first, a checksum mismatch, an unknown peer. Time moves through a ManualClock.
 #include "bridge/documents/DocumentCopier.h"
-#include "bridge/documents/DocumentCopies.h"
-#include "bridge/documents/DocumentGrants.h"
 #include "bridge/http/DocumentHandler.h"
 #include "bridge/documents/DocumentHeaders.h"
 #include "bridge/documents/PeerAuthentication.h"
 #include "bridge/http/BridgeServer.h"
 #include "bridge/store/ContactExtrasStore.h"
 #include "bridge/store/ContactStore.h"
+#include "bridge/store/DocumentCopyStore.h"
+#include "bridge/store/DocumentGrantStore.h"
 #include "support/TempDir.h"
 
 #include <Poco/Net/HTTPBasicCredentials.h>
@@ -22,7 +22,17 @@
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
+#include <ostream>
 #include <random>
+
+namespace dpp::bridge {
+
+// How Boost.Test prints a copy's status in failure messages (found by ADL).
+inline std::ostream& boost_test_print_type(std::ostream& out, DocumentCopyStatus status) {
+    return out << documentCopyStatusName(status);
+}
+
+} // namespace dpp::bridge
 
 using namespace dpp::bridge;
 using namespace std::chrono_literals;
@@ -131,17 +141,17 @@ struct DocumentsFixture {
 
     void grant(const std::vector<std::int64_t>& ids, std::int64_t expiresAtMs) {
         source->write([&](Poco::Data::Session& session) {
-            DocumentGrants::grant(session, kSource, sourceContact, ids, kDestination, 7,
-                                  expiresAtMs);
+            DocumentGrantStore::grant(session, kSource, sourceContact, ids, kDestination, 7,
+                                      expiresAtMs, systemNowMs());
         });
     }
     void grantAll() { grant(documentIds, systemNowMs() + 3600 * 1000); }
 
     void queueCopies() {
         destination->write([&](Poco::Data::Session& session) {
-            DocumentCopies::queueCopies(session, newContact,
-                                        CopyDocsRequest{kSource, sourceContact, documentIds},
-                                        clock.nowMs());
+            DocumentCopyStore::queue(session, newContact,
+                                     CopyDocsRequest{kSource, sourceContact, documentIds},
+                                     clock.nowMs());
         });
     }
 
@@ -149,7 +159,7 @@ struct DocumentsFixture {
         return DocumentCopier(destinationConfig, *destination, clock, "test").drainUntilIdle();
     }
     std::vector<DocumentCopyRecord> copies() {
-        return DocumentCopies(*destination).forContact(newContact);
+        return DocumentCopyStore(*destination).forContact(newContact);
     }
     DocumentCopyRecord copyOf(std::int64_t sourceDocument) {
         for (const auto& copy : copies())
@@ -207,7 +217,7 @@ BOOST_AUTO_TEST_CASE(copies_every_document_with_identical_bytes_and_metadata) {
     grantAll();
     queueCopies();
     BOOST_TEST(copies().size() == 3u);
-    BOOST_TEST(copies().front().status == "queued");
+    BOOST_TEST(copies().front().status == DocumentCopyStatus::Queued);
     CopySummary summary = drain();
     BOOST_TEST(summary.done == 3);
     BOOST_TEST(summary.pending == 0);
@@ -229,7 +239,7 @@ BOOST_AUTO_TEST_CASE(copies_every_document_with_identical_bytes_and_metadata) {
     }
     BOOST_TEST(copied.back().document.size > 5u * 1024 * 1024);
     for (const auto& copy : copies()) {
-        BOOST_TEST(copy.status == "done");
+        BOOST_TEST(copy.status == DocumentCopyStatus::Done);
         BOOST_TEST(copy.attempts == 1);
         BOOST_TEST(copy.lastError.empty());
         BOOST_TEST(!copy.nextAttemptMs);
@@ -308,12 +318,12 @@ BOOST_AUTO_TEST_CASE(endpoint_down_at_first_then_copies_complete_after_it_comes_
     queueCopies();
     BOOST_TEST(drain().retrying == 3);
     for (const auto& copy : copies()) {
-        BOOST_TEST(copy.status == "queued");
+        BOOST_TEST(copy.status == DocumentCopyStatus::Queued);
         BOOST_TEST(copy.attempts == 1);
         BOOST_TEST(*copy.nextAttemptMs == clock.nowMs() + 5000);
         BOOST_TEST(!copy.lastError.empty());
     }
-    BOOST_TEST(*DocumentCopies(*destination).nextDueMs() == clock.nowMs() + 5000);
+    BOOST_TEST(*DocumentCopyStore(*destination).nextDueMs() == clock.nowMs() + 5000);
     BOOST_TEST(drain().retrying == 0); // not due yet: nothing fetched
     clock.advance(5s);
     BOOST_TEST(drain().retrying == 3);
@@ -325,7 +335,7 @@ BOOST_AUTO_TEST_CASE(endpoint_down_at_first_then_copies_complete_after_it_comes_
     CopySummary summary = drain();
     BOOST_TEST(summary.done == 3);
     for (const auto& copy : copies()) {
-        BOOST_TEST(copy.status == "done");
+        BOOST_TEST(copy.status == DocumentCopyStatus::Done);
         BOOST_TEST(copy.attempts == 3);
     }
     BOOST_TEST(ContactExtrasStore(*destination).documents(newContact).size() == 3u);
@@ -343,7 +353,7 @@ BOOST_AUTO_TEST_CASE(document_changed_after_the_grant_is_not_accepted) {
     CopySummary summary = drain();
     BOOST_TEST(summary.done == 2);
     BOOST_TEST(summary.retrying == 1);
-    BOOST_TEST(copyOf(13).status == "queued");
+    BOOST_TEST(copyOf(13).status == DocumentCopyStatus::Queued);
     BOOST_TEST(copyOf(13).lastError.find("sha256 mismatch") != std::string::npos);
     BOOST_TEST(!copyOf(13).documentId);
     BOOST_TEST(ContactExtrasStore(*destination).documents(newContact).size() == 2u);
@@ -352,9 +362,9 @@ BOOST_AUTO_TEST_CASE(document_changed_after_the_grant_is_not_accepted) {
     drain();
     clock.advance(1min);
     BOOST_TEST(drain().dead == 1);
-    BOOST_TEST(copyOf(13).status == "dead");
+    BOOST_TEST(copyOf(13).status == DocumentCopyStatus::Dead);
     BOOST_TEST(copyOf(13).attempts == 3);
-    BOOST_TEST(DocumentCopies(*destination).pendingCount() == 0);
+    BOOST_TEST(DocumentCopyStore(*destination).pendingCount() == 0);
 }
 
 BOOST_AUTO_TEST_CASE(unknown_peer_fails_at_once_naming_the_configuration_key) {
@@ -364,7 +374,7 @@ BOOST_AUTO_TEST_CASE(unknown_peer_fails_at_once_naming_the_configuration_key) {
     CopySummary summary = drain();
     BOOST_TEST(summary.failed == 3);
     for (const auto& copy : copies()) {
-        BOOST_TEST(copy.status == "failed");
+        BOOST_TEST(copy.status == DocumentCopyStatus::Failed);
         BOOST_TEST(copy.lastError.find("peers.1001.url") != std::string::npos);
     }
 }
@@ -378,18 +388,20 @@ BOOST_AUTO_TEST_CASE(queueing_the_same_request_twice_queues_each_document_once) 
 BOOST_AUTO_TEST_CASE(grants_only_documents_of_that_contact_of_that_account) {
     std::size_t granted = 0;
     source->write([&](Poco::Data::Session& session) {
-        granted = DocumentGrants::grant(session, kSource, sourceContact, {12, 999}, kDestination,
-                                        std::nullopt, systemNowMs() + 60'000);
-        granted += DocumentGrants::grant(session, kDestination, sourceContact, {13}, kDestination,
-                                         std::nullopt, systemNowMs() + 60'000);
+        granted =
+            DocumentGrantStore::grant(session, kSource, sourceContact, {12, 999}, kDestination,
+                                      std::nullopt, systemNowMs() + 60'000, systemNowMs());
+        granted +=
+            DocumentGrantStore::grant(session, kDestination, sourceContact, {13}, kDestination,
+                                      std::nullopt, systemNowMs() + 60'000, systemNowMs());
     });
     BOOST_TEST(granted == 1u);
     auto now = systemNowMs();
-    BOOST_TEST(DocumentGrants::isGranted(*source, kSource, sourceContact, 12, kDestination, now));
-    BOOST_TEST(!DocumentGrants::isGranted(*source, kSource, sourceContact, 12, 3003, now));
-    BOOST_TEST(!DocumentGrants::isGranted(*source, kSource, sourceContact, 13, kDestination, now));
-    BOOST_TEST(!DocumentGrants::isGranted(*source, kSource, sourceContact, 12, kDestination,
-                                          now + 120'000));
+    DocumentGrantStore grants(*source);
+    BOOST_TEST(grants.isGranted(kSource, sourceContact, 12, kDestination, now));
+    BOOST_TEST(!grants.isGranted(kSource, sourceContact, 12, 3003, now));
+    BOOST_TEST(!grants.isGranted(kSource, sourceContact, 13, kDestination, now));
+    BOOST_TEST(!grants.isGranted(kSource, sourceContact, 12, kDestination, now + 120'000));
 }
 
 BOOST_AUTO_TEST_CASE(background_workers_start_and_stop_cleanly) {
@@ -401,7 +413,7 @@ BOOST_AUTO_TEST_CASE(background_workers_start_and_stop_cleanly) {
     copier.stop(); // what a worker had claimed but not begun is given back
     drain();
     for (const auto& copy : copies())
-        BOOST_TEST(copy.status == "done");
+        BOOST_TEST(copy.status == DocumentCopyStatus::Done);
     BOOST_TEST(ContactExtrasStore(*destination).documents(newContact).size() == 3u);
 }
 

@@ -1,18 +1,13 @@
-#include "bridge/documents/DocumentCopies.h"
-
-#include "bridge/store/RowValues.h"
-
-#include "bridge/activation/EventNames.h"
-#include "bridge/activation/EventRaiser.h"
-#include "bridge/outbox/OutboxSignal.h"
-#include "bridge/store/ContactStore.h"
+#include "bridge/store/DocumentCopyStore.h"
 
 #include "bridge/Clock.h"
-#include "bridge/store/ContactExtrasStore.h"
+#include "bridge/store/RowValues.h"
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/Nullable.h>
+
+#include <stdexcept>
 
 using namespace Poco::Data::Keywords;
 
@@ -20,10 +15,20 @@ namespace dpp::bridge {
 
 namespace {
 
+constexpr DocumentCopyStatus kStatuses[] = {DocumentCopyStatus::Queued,
+                                            DocumentCopyStatus::Fetching, DocumentCopyStatus::Done,
+                                            DocumentCopyStatus::Failed, DocumentCopyStatus::Dead};
+
 const char* kCopyColumns =
     "SELECT id, contact_id, source_account, source_contact, source_document, status, "
     "attempts, next_attempt_ms, last_error, document_id, created_at, updated_at "
     "FROM document_copies ";
+
+DocumentCopyStatus storedStatus(const std::string& text) {
+    if (auto status = documentCopyStatusByName(text))
+        return *status;
+    throw StoreError("store: unknown document copy status '" + text + "'");
+}
 
 std::vector<DocumentCopyRecord> readCopies(Poco::Data::Statement& select) {
     select.execute();
@@ -37,7 +42,7 @@ std::vector<DocumentCopyRecord> readCopies(Poco::Data::Statement& select) {
         record.sourceAccount = rows.value(2, i).convert<std::int64_t>();
         record.sourceContact = rows.value(3, i).convert<std::int64_t>();
         record.sourceDocument = rows.value(4, i).convert<std::int64_t>();
-        record.status = rows.value(5, i).convert<std::string>();
+        record.status = storedStatus(rows.value(5, i).convert<std::string>());
         record.attempts = rows.value(6, i).convert<int>();
         record.nextAttemptMs = optionalInteger(rows.value(7, i));
         record.lastError = rows.value(8, i).convert<std::string>();
@@ -49,29 +54,34 @@ std::vector<DocumentCopyRecord> readCopies(Poco::Data::Statement& select) {
     return records;
 }
 
-bool holdsLease(Poco::Data::Session& session, std::int64_t id, const std::string& owner) {
-    int held = 0;
-    session << "SELECT COUNT(*) FROM document_copies WHERE id = ? AND status = 'fetching' "
-               "AND lease_owner = ?",
-        use(id), bind(owner), into(held), now;
-    return held > 0;
-}
-
-void moveFile(const std::filesystem::path& from, const std::filesystem::path& to) {
-    std::error_code error;
-    std::filesystem::create_directories(to.parent_path(), error);
-    if (!error)
-        std::filesystem::rename(from, to, error);
-    if (error)
-        throw StoreError("cannot move " + from.string() + " to " + to.string() + ": " +
-                         error.message());
-}
-
 } // namespace
 
-std::size_t DocumentCopies::queueCopies(Poco::Data::Session& session, std::int64_t newContactId,
-                                        const specialparams::CopyDocsRequest& request,
-                                        std::int64_t nowMs) {
+std::string_view documentCopyStatusName(DocumentCopyStatus status) {
+    switch (status) {
+    case DocumentCopyStatus::Queued:
+        return "queued";
+    case DocumentCopyStatus::Fetching:
+        return "fetching";
+    case DocumentCopyStatus::Done:
+        return "done";
+    case DocumentCopyStatus::Failed:
+        return "failed";
+    case DocumentCopyStatus::Dead:
+        return "dead";
+    }
+    return "queued";
+}
+
+std::optional<DocumentCopyStatus> documentCopyStatusByName(std::string_view name) {
+    for (DocumentCopyStatus status : kStatuses)
+        if (documentCopyStatusName(status) == name)
+            return status;
+    return std::nullopt;
+}
+
+std::size_t DocumentCopyStore::queue(Poco::Data::Session& session, std::int64_t newContactId,
+                                     const specialparams::CopyDocsRequest& request,
+                                     std::int64_t nowMs) {
     std::string createdAt = formatTime(nowMs);
     std::int64_t contact = newContactId;
     std::int64_t sourceAccount = request.sourceAccount;
@@ -92,8 +102,26 @@ std::size_t DocumentCopies::queueCopies(Poco::Data::Session& session, std::int64
     return queued;
 }
 
-std::vector<ClaimedCopy> DocumentCopies::claim(const std::string& owner, std::size_t limit,
-                                               std::int64_t nowMs, std::int64_t leaseMs) {
+bool DocumentCopyStore::holdsLease(Poco::Data::Session& session, std::int64_t id,
+                                   const std::string& owner) {
+    int held = 0;
+    session << "SELECT COUNT(*) FROM document_copies WHERE id = ? AND status = 'fetching' "
+               "AND lease_owner = ?",
+        use(id), bind(owner), into(held), now;
+    return held > 0;
+}
+
+void DocumentCopyStore::markDone(Poco::Data::Session& session, std::int64_t id,
+                                 std::int64_t documentId, std::int64_t nowMs) {
+    std::string updatedAt = formatTime(nowMs);
+    session << "UPDATE document_copies SET status = 'done', attempts = attempts + 1, "
+               "document_id = ?, next_attempt_ms = NULL, lease_owner = NULL, "
+               "lease_until_ms = NULL, last_error = '', updated_at = ? WHERE id = ?",
+        use(documentId), use(updatedAt), use(id), now;
+}
+
+std::vector<ClaimedCopy> DocumentCopyStore::claim(const std::string& owner, std::size_t limit,
+                                                  std::int64_t nowMs, std::int64_t leaseMs) {
     std::vector<ClaimedCopy> claimed;
     database_.write([&](Poco::Data::Session& session) {
         Poco::Data::Statement select(session);
@@ -127,86 +155,14 @@ std::vector<ClaimedCopy> DocumentCopies::claim(const std::string& owner, std::si
     return claimed;
 }
 
-std::optional<std::int64_t> DocumentCopies::complete(const ClaimedCopy& copy,
-                                                     const std::string& owner,
-                                                     specialparams::UploadedDocument document,
-                                                     const std::filesystem::path& stagedFile,
-                                                     std::int64_t nowMs) {
-    std::optional<std::int64_t> documentId;
-    std::optional<std::filesystem::path> movedTo;
-    std::size_t queued = 0;
-    bool alreadyAttached = false;
-    try {
-        database_.write([&](Poco::Data::Session& session) {
-            if (!holdsLease(session, copy.id, owner))
-                return;
-            // The same bytes already attached to the contact (sent again under another id, or
-            // copied before an update): the copy points at that document, nothing is added.
-            std::vector<std::int64_t> same;
-            std::string sha = document.sha256Hex;
-            std::int64_t contact = copy.contactId;
-            session << "SELECT id FROM documents WHERE contact_id = ? AND sha256 = ? LIMIT 1",
-                use(contact), use(sha), into(same), now;
-            if (!same.empty()) {
-                std::string updatedAt = formatTime(nowMs);
-                session << "UPDATE document_copies SET status = 'done', attempts = attempts + 1, "
-                           "document_id = ?, next_attempt_ms = NULL, lease_owner = NULL, "
-                           "lease_until_ms = NULL, last_error = '', updated_at = ? WHERE id = ?",
-                    use(same.front()), use(updatedAt), bind(copy.id), now;
-                documentId = same.front();
-                alreadyAttached = true;
-                return;
-            }
-            document.id = 0; // the store assigns the local id
-            std::int64_t id =
-                ContactExtrasStore::insertDocument(session, copy.contactId, document, stagedFile);
-            std::filesystem::path target =
-                ContactExtrasStore(database_).documentPath(copy.contactId, id);
-            moveFile(stagedFile, target);
-            movedTo = target;
-            std::string storedPath = target.string();
-            std::string updatedAt = formatTime(nowMs);
-            session << "UPDATE documents SET stored_path = ? WHERE id = ?", use(storedPath),
-                use(id), now;
-            session << "UPDATE document_copies SET status = 'done', attempts = attempts + 1, "
-                       "document_id = ?, next_attempt_ms = NULL, lease_owner = NULL, "
-                       "lease_until_ms = NULL, last_error = '', updated_at = ? WHERE id = ?",
-                use(id), use(updatedAt), bind(copy.id), now;
-            ContactStore::touch(session, copy.contactId);
-            EventRaiser raiser(session, nowMs);
-            raiser.raise({std::string(kDocumentUploaded),
-                          copy.contactId,
-                          "document " + std::to_string(id) + " (copied from " +
-                              std::to_string(copy.sourceAccount) + "-" +
-                              std::to_string(copy.sourceContact) + "-" +
-                              std::to_string(copy.sourceDocument) + ")",
-                          owner,
-                          "",
-                          {}});
-            queued = raiser.deliveriesQueued();
-            documentId = id;
-        });
-    } catch (...) {
-        // Rolled back: give the bytes back to the caller, who removes the staged file.
-        if (movedTo) {
-            std::error_code ignored;
-            std::filesystem::rename(*movedTo, stagedFile, ignored);
-        }
-        throw;
-    }
-    if (alreadyAttached) {
-        std::error_code ignored;
-        std::filesystem::remove(stagedFile, ignored);
-    }
-    if (queued)
-        OutboxSignal::notify();
-    return documentId;
-}
-
-bool DocumentCopies::recordFailure(std::int64_t id, const std::string& owner,
-                                   const std::string& status,
-                                   std::optional<std::int64_t> nextAttemptMs,
-                                   const std::string& error, std::int64_t nowMs) {
+bool DocumentCopyStore::recordFailure(std::int64_t id, const std::string& owner,
+                                      DocumentCopyStatus status,
+                                      std::optional<std::int64_t> nextAttemptMs,
+                                      const std::string& error, std::int64_t nowMs) {
+    if (status != DocumentCopyStatus::Queued && status != DocumentCopyStatus::Failed &&
+        status != DocumentCopyStatus::Dead)
+        throw std::invalid_argument("a failed document copy is queued, failed or dead, not " +
+                                    std::string(documentCopyStatusName(status)));
     bool recorded = false;
     database_.write([&](Poco::Data::Session& session) {
         if (!holdsLease(session, id, owner))
@@ -214,17 +170,18 @@ bool DocumentCopies::recordFailure(std::int64_t id, const std::string& owner,
         Poco::Nullable<std::int64_t> next;
         if (nextAttemptMs)
             next = *nextAttemptMs;
+        std::string stored(documentCopyStatusName(status));
         std::string updatedAt = formatTime(nowMs);
         session << "UPDATE document_copies SET status = ?, attempts = attempts + 1, "
                    "next_attempt_ms = ?, lease_owner = NULL, lease_until_ms = NULL, "
                    "last_error = ?, updated_at = ? WHERE id = ?",
-            bind(status), use(next), bind(error), use(updatedAt), use(id), now;
+            use(stored), use(next), bind(error), use(updatedAt), use(id), now;
         recorded = true;
     });
     return recorded;
 }
 
-void DocumentCopies::release(std::int64_t id, const std::string& owner, std::int64_t nowMs) {
+void DocumentCopyStore::release(std::int64_t id, const std::string& owner, std::int64_t nowMs) {
     database_.write([&](Poco::Data::Session& session) {
         std::string updatedAt = formatTime(nowMs);
         std::int64_t due = nowMs;
@@ -235,7 +192,7 @@ void DocumentCopies::release(std::int64_t id, const std::string& owner, std::int
     });
 }
 
-std::vector<DocumentCopyRecord> DocumentCopies::forContact(std::int64_t contactId) {
+std::vector<DocumentCopyRecord> DocumentCopyStore::forContact(std::int64_t contactId) {
     std::vector<DocumentCopyRecord> result;
     database_.read([&](Poco::Data::Session& session) {
         Poco::Data::Statement select(session);
@@ -245,7 +202,7 @@ std::vector<DocumentCopyRecord> DocumentCopies::forContact(std::int64_t contactI
     return result;
 }
 
-std::optional<DocumentCopyRecord> DocumentCopies::find(std::int64_t id) {
+std::optional<DocumentCopyRecord> DocumentCopyStore::find(std::int64_t id) {
     std::optional<DocumentCopyRecord> result;
     database_.read([&](Poco::Data::Session& session) {
         Poco::Data::Statement select(session);
@@ -257,7 +214,7 @@ std::optional<DocumentCopyRecord> DocumentCopies::find(std::int64_t id) {
     return result;
 }
 
-std::optional<std::int64_t> DocumentCopies::nextDueMs() {
+std::optional<std::int64_t> DocumentCopyStore::nextDueMs() {
     std::optional<std::int64_t> due;
     database_.read([&](Poco::Data::Session& session) {
         Poco::Nullable<std::int64_t> queued, lease;
@@ -272,7 +229,7 @@ std::optional<std::int64_t> DocumentCopies::nextDueMs() {
     return due;
 }
 
-std::int64_t DocumentCopies::pendingCount() {
+std::int64_t DocumentCopyStore::pendingCount() {
     std::int64_t count = 0;
     database_.read([&](Poco::Data::Session& session) {
         session << "SELECT COUNT(*) FROM document_copies WHERE status IN ('queued', 'fetching')",
