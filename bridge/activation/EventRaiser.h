@@ -5,8 +5,8 @@
 // in the trigger log why not (condition not met, loop, webhook unusable). The change, the
 // event and its deliveries commit together or not at all.
 // One per transaction, used by the thread that owns the session; not synchronised.
-#include "bridge/activation/Hops.h"
 #include "bridge/activation/TriggerStore.h"
+#include "bridge/outbox/Hops.h"
 #include "bridge/outbox/PreparedWebhook.h"
 
 #include <map>

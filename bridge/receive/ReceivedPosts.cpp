@@ -6,6 +6,7 @@
 #include "bridge/activation/EventNames.h"
 #include "bridge/activation/EventRaiser.h"
 #include "bridge/documents/DocumentCopies.h"
+#include "bridge/outbox/Hops.h"
 #include "bridge/outbox/OutboxSignal.h"
 #include "bridge/receive/ContactMerge.h"
 #include "bridge/store/ContactExtrasStore.h"
