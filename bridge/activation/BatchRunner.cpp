@@ -20,6 +20,7 @@ BatchRunResult BatchRunner::run(std::int64_t batchId, const BatchRunOptions& opt
     auto pastLimit = [&] { return options.maxWait && elapsed() >= options.maxWait->count(); };
 
     DeliveryWorkers workers(config_, database_, clock_, "batch" + std::to_string(batchId));
+    workers.setIdleWork(requeueingExpiredPages(database_));
     if (options.wait)
         workers.start(config_.deliveryWorkers);
     std::int64_t lastReport = clock_.nowMs();

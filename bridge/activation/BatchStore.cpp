@@ -7,6 +7,7 @@
 
 #include "bridge/Clock.h"
 #include "bridge/InputError.h"
+#include "bridge/Log.h"
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
@@ -483,6 +484,19 @@ void BatchStore::discard(std::int64_t id) {
         session << "DELETE FROM batch_selection WHERE batch_id = ?", use(id), now;
         session << "DELETE FROM batches WHERE id = ?", use(id), now;
     });
+}
+
+std::function<void(std::int64_t nowMs)> requeueingExpiredPages(Database& database) {
+    return [&database](std::int64_t nowMs) {
+        try {
+            if (std::size_t queued = BatchStore(database).requeueExpiredPages(nowMs))
+                logInfo("delivery workers: queued again " + std::to_string(queued) +
+                        " deliveries of mass post pages whose lease ran out");
+        } catch (const std::exception& error) {
+            logError("delivery workers: cannot queue again expired mass post pages: " +
+                     std::string(error.what()));
+        }
+    };
 }
 
 } // namespace dpp::bridge

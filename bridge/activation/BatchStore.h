@@ -7,6 +7,7 @@
 #include "bridge/activation/ContactSelection.h"
 #include "bridge/outbox/PreparedWebhook.h"
 
+#include <functional>
 #include <istream>
 #include <optional>
 #include <string>
@@ -85,7 +86,7 @@ public:
                               std::int64_t nowMs, PageLease* lease = nullptr);
     // Queues again the deliveries of every page whose lease ran out before nowMs that were
     // not written (cancelled ones when their batch is), and deletes those pages. Returns how
-    // many it queued. Called by idle delivery workers (DeliveryWorkers).
+    // many it queued. Done by idle delivery workers (requeueingExpiredPages).
     std::size_t requeueExpiredPages(std::int64_t nowMs);
 
     // Stops a batch: its queued deliveries become cancelled (in-flight ones finish).
@@ -103,5 +104,10 @@ public:
 private:
     Database& database_;
 };
+
+// The idle work of delivery workers in a process that sends mass posts (serve, work,
+// masspost, nightly run): queueing again, once their lease has run out, the pages a dead
+// process had leased (DeliveryWorkers::setIdleWork). Logs what it queued.
+std::function<void(std::int64_t nowMs)> requeueingExpiredPages(Database& database);
 
 } // namespace dpp::bridge
