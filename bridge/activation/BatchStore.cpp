@@ -1,6 +1,7 @@
 #include "bridge/activation/BatchStore.h"
 
 #include "bridge/store/CachedStatement.h"
+#include "bridge/store/ContactStore.h"
 #include "bridge/store/WebhookStore.h"
 
 #include <map>
@@ -83,16 +84,7 @@ std::string massPostKey(std::int64_t batchId, std::int64_t contactId) {
 
 std::int64_t countIn(Poco::Data::Session& session, const ContactSelection& selection,
                      std::int64_t batchId) {
-    std::vector<SqlValue> values;
-    std::string condition = selection.condition(batchId, values);
-    Poco::Data::Statement select(session);
-    std::int64_t count = 0;
-    select << "SELECT COUNT(*) FROM contacts WHERE " + condition;
-    for (const SqlValue& value : values)
-        std::visit([&](const auto& bound) { select, bind(bound); }, value);
-    select, into(count);
-    select.execute();
-    return count;
+    return ContactStore::count(session, selection.query(batchId));
 }
 
 // Reads ids separated by commas, spaces or line breaks; names the line of a bad one.
@@ -267,9 +259,7 @@ std::optional<mapping::Contact> BatchStore::contactAt(const ContactSelection& se
     if (position < 1)
         return result;
     database_.read([&](Poco::Data::Session& session) {
-        std::vector<SqlValue> values;
-        std::string condition = selection.condition(batchId, values);
-        auto found = ContactStore::select(session, condition, values, 0, 1,
+        auto found = ContactStore::select(session, selection.query(batchId), 0, 1,
                                           static_cast<std::size_t>(position - 1));
         if (!found.empty())
             result = std::move(found.front());
@@ -299,9 +289,8 @@ std::size_t BatchStore::queueNextPage(std::int64_t batchId, PreparedWebhook& web
         auto batch = loadBatch(session, batchId);
         if (!batch || batch->status != "queueing")
             return;
-        std::vector<SqlValue> values;
-        std::string condition = batch->selection.condition(batchId, values);
-        auto contacts = ContactStore::select(session, condition, values, batch->position, pageSize);
+        auto contacts = ContactStore::select(session, batch->selection.query(batchId),
+                                             batch->position, pageSize);
         std::string updatedAt = formatTime(nowMs);
         if (contacts.empty()) {
             session << "UPDATE batches SET status = 'delivering', updated_at = ? WHERE id = ?",
@@ -389,12 +378,9 @@ std::size_t BatchStore::requeueExpiredPages(std::int64_t nowMs) {
                 bind(batchId), bind(nowMs), into(pageIds), into(firsts), into(lasts), now;
             auto current = loadBatch(session, batchId);
             for (std::size_t p = 0; p < pageIds.size() && current && webhook; ++p) {
-                std::vector<SqlValue> values;
-                std::string condition =
-                    current->selection.condition(batchId, values) + " AND id <= ?";
-                values.emplace_back(lasts[p]);
-                auto contacts = ContactStore::select(session, condition, values, firsts[p] - 1,
-                                                     static_cast<std::size_t>(-1) >> 1);
+                auto contacts = ContactStore::select(
+                    session, current->selection.query(batchId).idAtMost(lasts[p]), firsts[p] - 1,
+                    static_cast<std::size_t>(-1) >> 1);
                 auto deliveries = webhook->deliveries(session, contacts, originOf(*current), nowMs);
                 for (std::size_t i = 0; i < contacts.size(); ++i) {
                     NewDelivery& delivery = deliveries[i];
