@@ -278,12 +278,11 @@ std::size_t BatchStore::queueNextPage(std::int64_t batchId, PreparedWebhook& web
         std::map<std::string, bool> paused; // by destination, for this page
         auto leasing = [&](const std::string& destination) {
             auto known = paused.find(destination);
-            if (known == paused.end()) {
-                CachedStatement pause(session, "SELECT 1 FROM destinations WHERE destination = ? "
-                                               "AND paused_until_ms > ?");
-                pause.bind(1, destination).bind(2, nowMs);
-                known = paused.emplace(destination, pause.step()).first;
-            }
+            if (known == paused.end())
+                known =
+                    paused
+                        .emplace(destination, DeliveryStore::isPaused(session, destination, nowMs))
+                        .first;
             return !known->second;
         };
         auto batch = loadBatch(session, batchId);
@@ -316,22 +315,15 @@ std::size_t BatchStore::queueNextPage(std::int64_t batchId, PreparedWebhook& web
             std::int64_t change = contacts[i].changeNumber;
             delivery.idempotencyKey = "nj_" + batch->job + "_" + std::to_string(contacts[i].id) +
                                       "_" + std::to_string(change);
-            std::vector<std::int64_t> existing;
-            std::vector<std::string> statuses;
-            session << "SELECT id, status FROM deliveries WHERE idempotency_key = ?",
-                bind(delivery.idempotencyKey), into(existing), into(statuses), now;
-            if (existing.empty()) {
+            // One an earlier run delivered is counted; one it did not deliver is taken into
+            // this run, and sent again when it had failed.
+            auto earlier = DeliveryStore::findByKey(session, delivery.idempotencyKey);
+            if (!earlier)
                 DeliveryStore::insert(session, delivery, nowMs);
-            } else if (statuses.front() == "delivered") {
+            else if (earlier->status == "delivered")
                 ++alreadyDelivered;
-            } else {
-                session << "UPDATE deliveries SET batch_id = ?, status = CASE WHEN status IN "
-                           "('failed', 'dead', 'cancelled') THEN 'queued' ELSE status END, "
-                           "next_attempt_ms = CASE WHEN status IN ('failed', 'dead', "
-                           "'cancelled') THEN ? ELSE next_attempt_ms END, updated_at = ? "
-                           "WHERE id = ?",
-                    use(batchId), use(nowMs), use(updatedAt), use(existing.front()), now;
-            }
+            else
+                DeliveryStore::takeIntoBatch(session, earlier->id, batchId, nowMs, updatedAt);
         }
         std::int64_t position = contacts.back().id;
         if (lease && !lease->leased.empty()) {
@@ -390,12 +382,8 @@ std::size_t BatchStore::requeueExpiredPages(std::int64_t nowMs) {
                     if (!record.id)
                         continue;
                     ++queued;
-                    if (current->status == "cancelled") {
-                        CachedStatement cancelled(
-                            session, "UPDATE deliveries SET status = 'cancelled', last_error = "
-                                     "'cancelled with its batch' WHERE id = ?");
-                        cancelled.bind(1, record.id).run();
-                    }
+                    if (current->status == "cancelled")
+                        DeliveryStore::cancel(session, record.id, "cancelled with its batch");
                 }
             }
             // A page whose batch or webhook is gone has nothing left to send.
@@ -417,9 +405,7 @@ void BatchStore::cancel(std::int64_t id, const std::string& actor) {
         std::string by = "cancelled by " + actor;
         session << "UPDATE batches SET status = 'cancelled', updated_at = ? WHERE id = ?",
             use(updatedAt), use(id), now;
-        session << "UPDATE deliveries SET status = 'cancelled', last_error = ?, updated_at = ? "
-                   "WHERE batch_id = ? AND status = 'queued'",
-            use(by), use(updatedAt), use(id), now;
+        DeliveryStore::cancelQueuedOfBatch(session, id, by, updatedAt);
     });
 }
 
@@ -435,9 +421,7 @@ Batch BatchStore::resume(std::int64_t id, const std::string& actor) {
         std::string by = "resumed by " + actor;
         session << "UPDATE batches SET status = 'queueing', updated_at = ? WHERE id = ?",
             use(updatedAt), use(id), now;
-        session << "UPDATE deliveries SET status = 'queued', next_attempt_ms = ?, "
-                   "last_error = ?, updated_at = ? WHERE batch_id = ? AND status = 'cancelled'",
-            use(nowMs), use(by), use(updatedAt), use(id), now;
+        DeliveryStore::requeueCancelledOfBatch(session, id, nowMs, by, updatedAt);
     });
     return require(id);
 }

@@ -160,6 +160,32 @@ public:
     static DeliveryRecord insertOnce(Poco::Data::Session& session, const NewDelivery& delivery,
                                      std::int64_t nowMs);
 
+    // For mass posts and nightly runs, inside the caller's transaction:
+    // Whether the destination is paused at nowMs (its deliveries wait for the claims' probes).
+    static bool isPaused(Poco::Data::Session& session, const std::string& destination,
+                         std::int64_t nowMs);
+    // The delivery written with this Idempotency-Key, if any: its id and status.
+    struct KeyedDelivery {
+        std::int64_t id = 0;
+        std::string status;
+    };
+    static std::optional<KeyedDelivery> findByKey(Poco::Data::Session& session,
+                                                  const std::string& idempotencyKey);
+    // Takes an undelivered delivery into a batch (a nightly run posting a change an earlier
+    // run did not deliver): queued again, due at nowMs, when it had failed, died or was
+    // cancelled; left as it is when still queued or sending.
+    static void takeIntoBatch(Poco::Data::Session& session, std::int64_t id, std::int64_t batchId,
+                              std::int64_t nowMs, const std::string& at);
+    // Cancels a queued delivery (one queued again for a cancelled batch).
+    static void cancel(Poco::Data::Session& session, std::int64_t id, const std::string& why);
+    // A batch cancelled: its queued deliveries become cancelled (in-flight ones finish).
+    static void cancelQueuedOfBatch(Poco::Data::Session& session, std::int64_t batchId,
+                                    const std::string& why, const std::string& at);
+    // A batch resumed: its cancelled deliveries are queued again, due at nowMs.
+    static void requeueCancelledOfBatch(Poco::Data::Session& session, std::int64_t batchId,
+                                        std::int64_t nowMs, const std::string& why,
+                                        const std::string& at);
+
     // Claims up to limit due deliveries (queued and due, or sending with an expired lease),
     // skipping paused destinations; marks them sending under owner until nowMs + leaseMs.
     // With onlyId, claims that delivery if it is due (inline sends).
