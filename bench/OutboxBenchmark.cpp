@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
         ContactSelection selection;
         selection.accountId = 1001;
         BatchStore batches(database);
-        Batch batch = batches.create("masspost", "", webhookId, selection, "outbox_benchmark");
+        Batch batch =
+            batches.create(BatchKind::MassPost, "", webhookId, selection, "outbox_benchmark");
         PreparedWebhook webhook(database, WebhookStore(database).require(webhookId));
 
         // As the mass post does: each page leased to the post's workers, who write every

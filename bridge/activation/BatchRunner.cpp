@@ -77,8 +77,8 @@ BatchRunResult BatchRunner::run(std::int64_t batchId, const BatchRunOptions& opt
     // reportEvery, so that the command ends within moments of the last delivery.
     while (options.wait && !result.interrupted && !result.timedOut) {
         batch = batches.require(batchId);
-        if (batch.status == "cancelled" ||
-            (batch.status != "queueing" && batches.pendingCount(batchId) == 0))
+        if (batch.status == BatchStatus::Cancelled ||
+            (batch.status != BatchStatus::Queueing && batches.pendingCount(batchId) == 0))
             break;
         if (clock_.nowMs() - lastReport >= options.reportEvery.count())
             reportNow(false);
@@ -90,8 +90,8 @@ BatchRunResult BatchRunner::run(std::int64_t batchId, const BatchRunOptions& opt
     workers.stop();
     batch = batches.require(batchId);
     result.progress = batches.progress(batch);
-    if (options.wait && !result.interrupted && !result.timedOut && batch.status == "delivering" &&
-        result.progress.pending == 0) {
+    if (options.wait && !result.interrupted && !result.timedOut &&
+        batch.status == BatchStatus::Delivering && result.progress.pending == 0) {
         batches.markFinished(batchId);
         batch = batches.require(batchId);
     }

@@ -22,6 +22,10 @@ namespace dpp::bridge {
 
 namespace {
 
+constexpr BatchKind kKinds[] = {BatchKind::MassPost, BatchKind::Nightly};
+constexpr BatchStatus kStatuses[] = {BatchStatus::Queueing, BatchStatus::Delivering,
+                                     BatchStatus::Finished, BatchStatus::Cancelled};
+
 const char* kBatchColumns = "SELECT id, kind, job, webhook_id, selection, status, position, "
                             "selected, created_by, created_at, updated_at, finished_at "
                             "FROM batches ";
@@ -33,11 +37,21 @@ std::vector<Batch> readBatches(Poco::Data::Statement& select) {
     for (std::size_t i = 0; i < rows.rowCount(); ++i) {
         Batch batch;
         batch.id = rows.value(0, i).convert<std::int64_t>();
-        batch.kind = rows.value(1, i).convert<std::string>();
+        std::string kind = rows.value(1, i).convert<std::string>();
+        auto knownKind = batchKindByName(kind);
+        if (!knownKind)
+            throw StoreError("batch " + std::to_string(batch.id) + " has an unknown kind '" + kind +
+                             "'");
+        batch.kind = *knownKind;
         batch.job = rows.value(2, i).convert<std::string>();
         batch.webhookId = rows.value(3, i).convert<std::int64_t>();
         batch.selection = ContactSelection::fromJson(rows.value(4, i).convert<std::string>());
-        batch.status = rows.value(5, i).convert<std::string>();
+        std::string status = rows.value(5, i).convert<std::string>();
+        auto knownStatus = batchStatusByName(status);
+        if (!knownStatus)
+            throw StoreError("batch " + std::to_string(batch.id) + " has an unknown status '" +
+                             status + "'");
+        batch.status = *knownStatus;
         batch.position = rows.value(6, i).convert<std::int64_t>();
         batch.selected = rows.value(7, i).convert<std::int64_t>();
         batch.createdBy = rows.value(8, i).convert<std::string>();
@@ -73,7 +87,7 @@ std::int64_t unwrittenInPages(Poco::Data::Session& session, std::int64_t batchId
 }
 
 std::string originOf(const Batch& batch) {
-    return batch.kind == "nightly"
+    return batch.kind == BatchKind::Nightly
                ? "nightly job " + batch.job + " (batch " + std::to_string(batch.id) + ")"
                : "masspost " + std::to_string(batch.id) + " by " + batch.createdBy;
 }
@@ -128,7 +142,45 @@ void insertSelectedIds(Poco::Data::Session& session, std::int64_t batchId, std::
 
 } // namespace
 
-Batch BatchStore::create(const std::string& kind, const std::string& job, std::int64_t webhookId,
+std::string_view batchKindName(BatchKind kind) {
+    switch (kind) {
+    case BatchKind::MassPost:
+        return "masspost";
+    case BatchKind::Nightly:
+        return "nightly";
+    }
+    return "masspost";
+}
+
+std::optional<BatchKind> batchKindByName(std::string_view name) {
+    for (BatchKind kind : kKinds)
+        if (batchKindName(kind) == name)
+            return kind;
+    return std::nullopt;
+}
+
+std::string_view batchStatusName(BatchStatus status) {
+    switch (status) {
+    case BatchStatus::Queueing:
+        return "queueing";
+    case BatchStatus::Delivering:
+        return "delivering";
+    case BatchStatus::Finished:
+        return "finished";
+    case BatchStatus::Cancelled:
+        return "cancelled";
+    }
+    return "queueing";
+}
+
+std::optional<BatchStatus> batchStatusByName(std::string_view name) {
+    for (BatchStatus status : kStatuses)
+        if (batchStatusName(status) == name)
+            return status;
+    return std::nullopt;
+}
+
+Batch BatchStore::create(BatchKind kind, const std::string& job, std::int64_t webhookId,
                          ContactSelection selection, const std::string& createdBy,
                          std::istream* ids) {
     Batch batch;
@@ -137,18 +189,19 @@ Batch BatchStore::create(const std::string& kind, const std::string& job, std::i
     batch.webhookId = webhookId;
     selection.selectedIds = ids != nullptr;
     batch.selection = selection;
-    batch.status = "queueing";
+    batch.status = BatchStatus::Queueing;
     batch.createdBy = createdBy;
     batch.createdAt = batch.updatedAt = nowText();
     database_.write([&](Poco::Data::Session& session) {
         std::string json = batch.selection.toJson();
+        std::string kindName(batchKindName(batch.kind));
+        std::string statusName(batchStatusName(batch.status));
         session << "INSERT INTO batches (kind, job, webhook_id, account_id, selection, status, "
                    "created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                    "RETURNING id",
-            useRef(batch.kind), useRef(batch.job), use(batch.webhookId),
-            use(batch.selection.accountId), use(json), useRef(batch.status),
-            useRef(batch.createdBy), useRef(batch.createdAt), useRef(batch.updatedAt),
-            into(batch.id), now;
+            use(kindName), useRef(batch.job), use(batch.webhookId), use(batch.selection.accountId),
+            use(json), use(statusName), useRef(batch.createdBy), useRef(batch.createdAt),
+            useRef(batch.updatedAt), into(batch.id), now;
         if (ids) {
             insertSelectedIds(session, batch.id, *ids);
             std::vector<std::int64_t> strangers;
@@ -286,7 +339,7 @@ std::size_t BatchStore::queueNextPage(std::int64_t batchId, PreparedWebhook& web
             return !known->second;
         };
         auto batch = loadBatch(session, batchId);
-        if (!batch || batch->status != "queueing")
+        if (!batch || batch->status != BatchStatus::Queueing)
             return;
         auto contacts = ContactStore::select(session, batch->selection.query(batchId),
                                              batch->position, pageSize);
@@ -302,7 +355,7 @@ std::size_t BatchStore::queueNextPage(std::int64_t batchId, PreparedWebhook& web
         for (std::size_t i = 0; i < contacts.size(); ++i) {
             NewDelivery& delivery = deliveries[i];
             delivery.batchId = batchId;
-            if (batch->kind != "nightly") {
+            if (batch->kind == BatchKind::MassPost) {
                 delivery.idempotencyKey = massPostKey(batchId, contacts[i].id);
                 if (lease && leasing(delivery.destination))
                     lease->leased.push_back(std::move(delivery));
@@ -382,7 +435,7 @@ std::size_t BatchStore::requeueExpiredPages(std::int64_t nowMs) {
                     if (!record.id)
                         continue;
                     ++queued;
-                    if (current->status == "cancelled")
+                    if (current->status == BatchStatus::Cancelled)
                         DeliveryStore::cancel(session, record.id, "cancelled with its batch");
                 }
             }
@@ -399,7 +452,7 @@ void BatchStore::cancel(std::int64_t id, const std::string& actor) {
         auto batch = loadBatch(session, id);
         if (!batch)
             throw NotFound("batch " + std::to_string(id) + " does not exist");
-        if (batch->status == "finished")
+        if (batch->status == BatchStatus::Finished)
             throw InputError("batch " + std::to_string(id) + " has finished; nothing to cancel");
         std::string updatedAt = nowText();
         std::string by = "cancelled by " + actor;
@@ -414,7 +467,7 @@ Batch BatchStore::resume(std::int64_t id, const std::string& actor) {
         auto batch = loadBatch(session, id);
         if (!batch)
             throw NotFound("batch " + std::to_string(id) + " does not exist");
-        if (batch->status == "finished")
+        if (batch->status == BatchStatus::Finished)
             throw InputError("batch " + std::to_string(id) + " has finished; nothing to resume");
         std::string updatedAt = nowText();
         std::int64_t nowMs = SystemClock().nowMs();
@@ -436,7 +489,7 @@ void BatchStore::markFinished(std::int64_t id) {
 }
 
 Batch BatchStore::settle(const Batch& batch, const BatchProgress& progress) {
-    if (batch.status != "delivering" || progress.pending != 0)
+    if (batch.status != BatchStatus::Delivering || progress.pending != 0)
         return batch;
     markFinished(batch.id);
     return require(batch.id);

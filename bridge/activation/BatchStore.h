@@ -11,17 +11,35 @@
 #include <istream>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dpp::bridge {
 
+enum class BatchKind {
+    MassPost, // masspost: the contacts a user selected
+    Nightly,  // nightly: a nightly job's changes
+};
+std::string_view batchKindName(BatchKind kind); // as stored and shown: "masspost", "nightly"
+std::optional<BatchKind> batchKindByName(std::string_view name);
+
+enum class BatchStatus {
+    Queueing,   // pages are still being queued
+    Delivering, // fully queued; deliveries pending
+    Finished,   // nothing pending any more
+    Cancelled,  // stopped: its queued deliveries were cancelled (resume takes it up again)
+};
+// As stored and shown: "queueing", "delivering", "finished", "cancelled".
+std::string_view batchStatusName(BatchStatus status);
+std::optional<BatchStatus> batchStatusByName(std::string_view name);
+
 struct Batch {
     std::int64_t id = 0;
-    std::string kind; // masspost | nightly
-    std::string job;  // the nightly job's name
+    BatchKind kind = BatchKind::MassPost;
+    std::string job; // the nightly job's name
     std::int64_t webhookId = 0;
     ContactSelection selection;
-    std::string status;        // queueing | delivering | finished | cancelled
+    BatchStatus status = BatchStatus::Queueing;
     std::int64_t position = 0; // contacts with ids up to this one are queued
     std::int64_t selected = 0; // contacts the selection held when the batch was made
     std::string createdBy;
@@ -48,7 +66,7 @@ public:
 
     // Creates a batch; with ids (one id per line or comma-separated), they are the selection,
     // and every one must be a contact of the account (InputError lists those that are not).
-    Batch create(const std::string& kind, const std::string& job, std::int64_t webhookId,
+    Batch create(BatchKind kind, const std::string& job, std::int64_t webhookId,
                  ContactSelection selection, const std::string& createdBy,
                  std::istream* ids = nullptr);
     std::optional<Batch> find(std::int64_t id);

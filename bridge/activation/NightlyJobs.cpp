@@ -36,7 +36,7 @@ Batch NightlyJobs::start(const std::string& job, std::int64_t webhookId, Contact
     });
     selection.changedAfter = watermark;
     selection.changedAtMost = newest;
-    return BatchStore(database_).create("nightly", job, webhookId, selection, actor);
+    return BatchStore(database_).create(BatchKind::Nightly, job, webhookId, selection, actor);
 }
 
 void NightlyJobs::succeeded(const std::string& job, const Batch& batch) {

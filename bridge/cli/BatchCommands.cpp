@@ -96,7 +96,7 @@ private:
 
 void printSummary(std::ostream& out, const Batch& batch, const BatchRunResult& result) {
     const BatchProgress& progress = result.progress;
-    out << "batch " << batch.id << " " << result.status << ": selected "
+    out << "batch " << batch.id << " " << batchStatusName(result.status) << ": selected "
         << withThousands(batch.selected) << ", delivered " << withThousands(progress.delivered);
     if (progress.alreadyDelivered)
         out << " (+" << withThousands(progress.alreadyDelivered) << " delivered by an earlier run)";
@@ -182,8 +182,8 @@ int masspost(const Arguments& arguments, CommandContext& context) {
         std::int64_t record = arguments.integer("record").value_or(1);
         std::optional<Batch> held;
         if (ids) {
-            held = batches.create("masspost", "", webhook.id, selection, actorOf(arguments),
-                                  ids.get());
+            held = batches.create(BatchKind::MassPost, "", webhook.id, selection,
+                                  actorOf(arguments), ids.get());
             total = held->selected;
             contact = batches.contactAt(held->selection, record, held->id);
         } else {
@@ -228,8 +228,8 @@ int masspost(const Arguments& arguments, CommandContext& context) {
         if (held)
             return runBatch(held->id, arguments, context, signals);
     }
-    Batch batch =
-        batches.create("masspost", "", webhook.id, selection, actorOf(arguments), ids.get());
+    Batch batch = batches.create(BatchKind::MassPost, "", webhook.id, selection, actorOf(arguments),
+                                 ids.get());
     context.err() << "batch " << batch.id << ": posting " << batch.selected
                   << " contact(s) through webhook " << webhook.id << " '" << webhook.title << "' ("
                   << selection.describe() << ")\n";
@@ -237,11 +237,12 @@ int masspost(const Arguments& arguments, CommandContext& context) {
 }
 
 std::string batchJson(const Batch& batch, const BatchProgress& progress) {
-    return "{\"id\": " + std::to_string(batch.id) + ", \"kind\": " + quoteJson(batch.kind) +
+    return "{\"id\": " + std::to_string(batch.id) +
+           ", \"kind\": " + quoteJson(batchKindName(batch.kind)) +
            ", \"job\": " + quoteJson(batch.job) +
            ", \"webhook\": " + std::to_string(batch.webhookId) +
            ", \"selection\": " + quoteJson(batch.selection.describe()) +
-           ", \"status\": " + quoteJson(batch.status) +
+           ", \"status\": " + quoteJson(batchStatusName(batch.status)) +
            ", \"selected\": " + std::to_string(batch.selected) +
            ", \"delivered\": " + std::to_string(progress.delivered) +
            ", \"already_delivered\": " + std::to_string(progress.alreadyDelivered) +
@@ -255,8 +256,9 @@ std::string batchJson(const Batch& batch, const BatchProgress& progress) {
 }
 
 std::string batchLine(const Batch& batch, const BatchProgress& progress) {
-    return std::to_string(batch.id) + "  " + batch.kind +
-           (batch.job.empty() ? "" : " " + batch.job) + "  " + batch.status + "  webhook " +
+    return std::to_string(batch.id) + "  " + std::string(batchKindName(batch.kind)) +
+           (batch.job.empty() ? "" : " " + batch.job) + "  " +
+           std::string(batchStatusName(batch.status)) + "  webhook " +
            std::to_string(batch.webhookId) + "  selected " + withThousands(batch.selected) +
            ", delivered " + withThousands(progress.delivered) + ", failed " +
            withThousands(progress.failed) + ", dead " + withThousands(progress.dead) +
@@ -291,7 +293,8 @@ int masspostStatus(const Arguments& arguments, CommandContext& context) {
         Batch batch = batches.require(id);
         auto progress = batches.progress(batch);
         batch = batches.settle(batch, progress);
-        bool settled = batch.status == "finished" || batch.status == "cancelled";
+        bool settled =
+            batch.status == BatchStatus::Finished || batch.status == BatchStatus::Cancelled;
         if (!arguments.has("watch") || settled) {
             context.out() << (arguments.has("json") ? batchJson(batch, progress)
                                                     : batchLine(batch, progress))

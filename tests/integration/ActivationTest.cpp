@@ -108,7 +108,7 @@ struct ActivationFixture {
     Batch newMassPost(BatchStore& batches) {
         ContactSelection selection;
         selection.accountId = 1001;
-        return batches.create("masspost", "", webhookId, selection, "test");
+        return batches.create(BatchKind::MassPost, "", webhookId, selection, "test");
     }
 
     BatchRunResult runBatch(std::int64_t batchId, std::size_t pageSize = 100) {
@@ -242,7 +242,7 @@ BOOST_AUTO_TEST_CASE(a_mass_post_delivers_every_selected_contact_once) {
     ContactSelection selection;
     selection.accountId = 1001;
     selection.where.push_back(FieldCondition::parse("status=New", "where"));
-    Batch batch = batches.create("masspost", "", webhookId, selection, "test");
+    Batch batch = batches.create(BatchKind::MassPost, "", webhookId, selection, "test");
     BOOST_TEST(batch.selected == 1200);
     BatchRunResult result = runBatch(batch.id);
     BOOST_TEST(result.succeeded());
@@ -260,13 +260,13 @@ BOOST_AUTO_TEST_CASE(a_cancelled_mass_post_resumes_without_posting_anyone_twice)
     ContactSelection selection;
     selection.accountId = 1001;
     std::istringstream chosen("1\n2,3\n" + std::to_string(ids[599]) + "\n");
-    BOOST_CHECK_THROW(batches.create("masspost", "", webhookId, selection, "t",
+    BOOST_CHECK_THROW(batches.create(BatchKind::MassPost, "", webhookId, selection, "t",
                                      std::make_unique<std::istringstream>("1,999999").get()),
                       InputError);
-    Batch few = batches.create("masspost", "", webhookId, selection, "t", &chosen);
+    Batch few = batches.create(BatchKind::MassPost, "", webhookId, selection, "t", &chosen);
     BOOST_TEST(few.selected == 4);
 
-    Batch batch = batches.create("masspost", "", webhookId, selection, "test");
+    Batch batch = batches.create(BatchKind::MassPost, "", webhookId, selection, "test");
     PreparedWebhook prepared(*database, WebhookStore(*database).require(webhookId));
     std::int64_t now = SystemClock().nowMs();
     BOOST_TEST(batches.queueNextPage(batch.id, prepared, 100, now) == 100u);
