@@ -5,7 +5,7 @@
 // batch stays resumable. Runs in the caller's thread; the workers are its own.
 #include "bridge/Clock.h"
 #include "bridge/Config.h"
-#include "bridge/activation/BatchStore.h"
+#include "bridge/activation/MassPosts.h"
 
 #include <chrono>
 #include <functional>

@@ -36,12 +36,13 @@ Batch NightlyJobs::start(const std::string& job, std::int64_t webhookId, Contact
     });
     selection.changedAfter = watermark;
     selection.changedAtMost = newest;
-    return BatchStore(database_).create(BatchKind::Nightly, job, webhookId, selection, actor);
+    return MassPosts(database_).create(BatchKind::Nightly, job, webhookId, selection, actor);
 }
 
 void NightlyJobs::succeeded(const std::string& job, const Batch& batch) {
     database_.write([&](Poco::Data::Session& session) {
-        std::int64_t watermark = batch.selection.changedAtMost.value_or(0);
+        std::int64_t watermark =
+            ContactSelection::fromJson(batch.selection).changedAtMost.value_or(0);
         std::string at = nowText();
         session << "INSERT INTO nightly_jobs (name, watermark, last_batch_id, last_success_at, "
                    "updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "

@@ -2,7 +2,7 @@
 // Named nightly jobs and their watermarks: the last change number a successful run posted.
 // A run selects the changes after the watermark up to the newest change at its start; only
 // a run that delivered everything moves the watermark. Thread-safe through Database.
-#include "bridge/activation/BatchStore.h"
+#include "bridge/activation/MassPosts.h"
 
 #include <optional>
 #include <string>

@@ -1,7 +1,7 @@
 // execute, work, deliveries list|show|destinations, replay.
 #include "bridge/InputError.h"
 #include "bridge/Log.h"
-#include "bridge/activation/BatchStore.h"
+#include "bridge/activation/MassPosts.h"
 #include "bridge/cli/Commands.h"
 #include "bridge/cli/Output.h"
 #include "bridge/cli/Signals.h"

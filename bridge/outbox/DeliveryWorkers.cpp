@@ -5,6 +5,7 @@
 #include "bridge/Log.h"
 #include "bridge/send/HttpSender.h"
 #include "bridge/send/ResponseExcerpt.h"
+#include "bridge/store/BatchStore.h"
 #include "bridge/store/StoreSecrets.h"
 #include "bridge/store/WebhookStore.h"
 #include "mapping/Encoding.h"
@@ -489,7 +490,7 @@ void DeliveryWorkers::writeHanded(HandedChunk& chunk, std::vector<AttemptOutcome
     if (chunk.page->unwritten.fetch_sub(chunk.deliveries.size()) == chunk.deliveries.size() &&
         written && !chunk.page->writeFailed) {
         try {
-            DeliveryStore(database_).closePage(chunk.page->id, leaseOwner_);
+            BatchStore(database_).closePage(chunk.page->id, leaseOwner_);
         } catch (const std::exception& error) {
             // Its lease runs out; requeueing it finds everything written.
             logError("delivery workers: cannot close leased page " +

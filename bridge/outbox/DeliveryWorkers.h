@@ -66,7 +66,7 @@ public:
     std::int64_t leaseMs() const { return leaseMs_; }
     std::optional<AttemptOutcome> deliverClaimed(std::int64_t deliveryId);
 
-    // A mass post's pages leased to leaseOwner() (BatchStore::PageLease): handed over in
+    // A mass post's pages leased to leaseOwner() (rows of batch_pages): handed over in
     // memory, sent before anything is claimed from the store, delivery.batch at a time, each
     // written with its first attempt; the page's row is deleted once all of it is written.
     // One whose turn comes too late for its lease is written queued, as is what nobody began

@@ -518,13 +518,6 @@ DeliveryStore::recordFirstAttempts(const std::vector<FirstAttempt>& attempts, st
     return ids;
 }
 
-void DeliveryStore::closePage(std::int64_t pageId, const std::string& owner) {
-    database_.write([&](Poco::Data::Session& session) {
-        CachedStatement closed(session, "DELETE FROM batch_pages WHERE id = ? AND lease_owner = ?");
-        closed.bind(1, pageId).bind(2, owner).run();
-    });
-}
-
 void DeliveryStore::release(std::int64_t id, const std::string& owner, const std::string& why) {
     releaseAll({id}, owner, why);
 }

@@ -136,8 +136,8 @@ struct PausePolicy {
     std::int64_t probeEveryMs = 60 * 1000;     // a paused destination is probed this often
 };
 
-// A mass post's delivery handed to its workers unwritten (BatchStore::PageLease), written once
-// with its first attempt's result, or queued when it was given back unattempted.
+// A mass post's delivery handed to its workers unwritten (its page leased in batch_pages),
+// written once with its first attempt's result, or queued when it was given back unattempted.
 struct FirstAttempt {
     const NewDelivery* delivery = nullptr;
     std::optional<AttemptResult> result;
@@ -213,9 +213,6 @@ public:
     // comes back 0.
     std::vector<std::int64_t> recordFirstAttempts(const std::vector<FirstAttempt>& attempts,
                                                   std::int64_t nowMs, const PausePolicy& pause);
-    // Deletes a leased page's row once every delivery of it is written (BatchStore::PageLease).
-    void closePage(std::int64_t pageId, const std::string& owner);
-
     // Gives a claimed delivery back unsent (shutdown): queued, due now, no attempt counted.
     void release(std::int64_t id, const std::string& owner,
                  const std::string& why = "given back unsent at shutdown");
