@@ -7,8 +7,9 @@
 // OUTBOX line.
 //   outbox_benchmark sqlite:STORE WEBHOOK_ID
 #include "bridge/Clock.h"
-#include "bridge/activation/BatchStore.h"
+#include "bridge/activation/MassPosts.h"
 #include "bridge/outbox/PreparedWebhook.h"
+#include "bridge/store/BatchStore.h"
 #include "bridge/store/Database.h"
 #include "bridge/store/DeliveryStore.h"
 #include "bridge/store/WebhookStore.h"
@@ -39,15 +40,16 @@ int main(int argc, char** argv) {
         std::int64_t webhookId = std::stoll(argv[2]);
         ContactSelection selection;
         selection.accountId = 1001;
-        BatchStore batches(database);
-        Batch batch = batches.create("masspost", "", webhookId, selection, "outbox_benchmark");
+        MassPosts posts(database);
+        Batch batch =
+            posts.create(BatchKind::MassPost, "", webhookId, selection, "outbox_benchmark");
         PreparedWebhook webhook(database, WebhookStore(database).require(webhookId));
 
         // As the mass post does: each page leased to the post's workers, who write every
         // delivery with its attempt 64 at a time, then close the page (no claim).
         DeliveryStore deliveries(database);
         const PausePolicy pause{600000, 60000};
-        BatchStore::PageLease lease;
+        MassPosts::PageLease lease;
         lease.owner = "outbox_benchmark/pages";
         lease.leaseMs = 120000;
         std::int64_t queued = 0, recorded = 0;
@@ -55,7 +57,7 @@ int main(int argc, char** argv) {
         auto started = std::chrono::steady_clock::now();
         for (;;) {
             auto pageStarted = std::chrono::steady_clock::now();
-            std::size_t page = batches.queueNextPage(batch.id, webhook, 500, clock.nowMs(), &lease);
+            std::size_t page = posts.queueNextPage(batch.id, webhook, 500, clock.nowMs(), &lease);
             queueing += secondsSince(pageStarted);
             if (page == 0)
                 break;
@@ -76,7 +78,7 @@ int main(int argc, char** argv) {
                 for (std::int64_t id : deliveries.recordFirstAttempts(attempts, now, pause))
                     recorded += id ? 1 : 0;
             }
-            deliveries.closePage(lease.pageId, lease.owner);
+            BatchStore(database).closePage(lease.pageId, lease.owner);
             recording += secondsSince(recordStarted);
         }
         double total = secondsSince(started);

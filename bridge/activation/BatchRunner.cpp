@@ -11,6 +11,7 @@ BatchRunner::BatchRunner(const Config& config, Database& database, const Clock& 
 
 BatchRunResult BatchRunner::run(std::int64_t batchId, const BatchRunOptions& options,
                                 const StopWait& stop, const Report& report) {
+    MassPosts posts(database_);
     BatchStore batches(database_);
     Batch batch = batches.require(batchId);
     PreparedWebhook webhook(database_, WebhookStore(database_).require(batch.webhookId));
@@ -20,6 +21,7 @@ BatchRunResult BatchRunner::run(std::int64_t batchId, const BatchRunOptions& opt
     auto pastLimit = [&] { return options.maxWait && elapsed() >= options.maxWait->count(); };
 
     DeliveryWorkers workers(config_, database_, clock_, "batch" + std::to_string(batchId));
+    workers.setIdleWork(requeueingExpiredPages(database_));
     if (options.wait)
         workers.start(config_.deliveryWorkers);
     std::int64_t lastReport = clock_.nowMs();
@@ -33,10 +35,10 @@ BatchRunResult BatchRunner::run(std::int64_t batchId, const BatchRunOptions& opt
     // Queue the pages; the workers start on the first one at once. When they run here, each
     // page is written leased to them and handed over in memory (no claim), at most two pages
     // ahead of what they have taken, so that none waits out its lease in the queue.
-    BatchStore::PageLease lease;
+    MassPosts::PageLease lease;
     lease.owner = workers.leaseOwner();
     lease.leaseMs = workers.leaseMs();
-    BatchStore::PageLease* leasing = options.wait ? &lease : nullptr;
+    MassPosts::PageLease* leasing = options.wait ? &lease : nullptr;
     auto roomForAPage = [&] {
         while (!workers.waitForRoom(2 * options.pageSize, std::chrono::milliseconds(100))) {
             if (stop(std::chrono::milliseconds(0)))
@@ -53,7 +55,7 @@ BatchRunResult BatchRunner::run(std::int64_t batchId, const BatchRunOptions& opt
         if (leasing && !roomForAPage())
             break;
         auto leasedAt = std::chrono::steady_clock::now();
-        if (batches.queueNextPage(batchId, webhook, options.pageSize, clock_.nowMs(), leasing) == 0)
+        if (posts.queueNextPage(batchId, webhook, options.pageSize, clock_.nowMs(), leasing) == 0)
             break;
         // Handed over, the page wakes its senders; queued (a paused destination), the claims.
         if (leasing && !lease.leased.empty())
@@ -76,8 +78,8 @@ BatchRunResult BatchRunner::run(std::int64_t batchId, const BatchRunOptions& opt
     // reportEvery, so that the command ends within moments of the last delivery.
     while (options.wait && !result.interrupted && !result.timedOut) {
         batch = batches.require(batchId);
-        if (batch.status == "cancelled" ||
-            (batch.status != "queueing" && batches.pendingCount(batchId) == 0))
+        if (batch.status == BatchStatus::Cancelled ||
+            (batch.status != BatchStatus::Queueing && batches.pendingCount(batchId) == 0))
             break;
         if (clock_.nowMs() - lastReport >= options.reportEvery.count())
             reportNow(false);
@@ -89,8 +91,8 @@ BatchRunResult BatchRunner::run(std::int64_t batchId, const BatchRunOptions& opt
     workers.stop();
     batch = batches.require(batchId);
     result.progress = batches.progress(batch);
-    if (options.wait && !result.interrupted && !result.timedOut && batch.status == "delivering" &&
-        result.progress.pending == 0) {
+    if (options.wait && !result.interrupted && !result.timedOut &&
+        batch.status == BatchStatus::Delivering && result.progress.pending == 0) {
         batches.markFinished(batchId);
         batch = batches.require(batchId);
     }

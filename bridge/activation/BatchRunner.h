@@ -5,7 +5,7 @@
 // batch stays resumable. Runs in the caller's thread; the workers are its own.
 #include "bridge/Clock.h"
 #include "bridge/Config.h"
-#include "bridge/activation/BatchStore.h"
+#include "bridge/activation/MassPosts.h"
 
 #include <chrono>
 #include <functional>
@@ -15,13 +15,13 @@ namespace dpp::bridge {
 
 struct BatchRunResult {
     BatchProgress progress;
-    std::string status; // the batch's status at the end
+    BatchStatus status = BatchStatus::Queueing; // the batch's status at the end
     bool interrupted = false;
     bool timedOut = false;
     std::int64_t elapsedMs = 0;
     bool succeeded() const {
-        return !interrupted && !timedOut && status == "finished" && progress.failed == 0 &&
-               progress.dead == 0 && progress.pending == 0;
+        return !interrupted && !timedOut && status == BatchStatus::Finished &&
+               progress.failed == 0 && progress.dead == 0 && progress.pending == 0;
     }
 };
 

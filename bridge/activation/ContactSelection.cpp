@@ -1,6 +1,6 @@
 #include "bridge/activation/ContactSelection.h"
 
-#include "mapping/Encoding.h"
+#include "bridge/store/Database.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -10,47 +10,29 @@
 
 namespace dpp::bridge {
 
-std::string ContactSelection::condition(std::int64_t batchId, std::vector<SqlValue>& values) const {
-    std::string sql = "account_id = ?";
-    values.emplace_back(accountId);
+ContactQuery ContactSelection::query(std::int64_t batchId) const {
+    ContactQuery query(accountId);
     for (const mapping::FieldCondition& condition : where) {
-        if (condition.field) {
-            sql += " AND " + std::string(mapping::info(*condition.field).importName) + " = ?";
-            values.emplace_back(condition.value);
-        } else if (condition.value.empty()) {
-            sql += " AND NOT EXISTS (SELECT 1 FROM contact_custom_fields c WHERE "
-                   "c.contact_id = contacts.id AND c.name = ?)";
-            values.emplace_back(condition.customName);
-        } else {
-            sql += " AND EXISTS (SELECT 1 FROM contact_custom_fields c WHERE "
-                   "c.contact_id = contacts.id AND c.name = ? AND c.value = ?)";
-            values.emplace_back(condition.customName);
-            values.emplace_back(condition.value);
-        }
+        if (condition.field)
+            query.fieldEquals(*condition.field, condition.value);
+        else
+            query.customFieldEquals(condition.customName, condition.value);
     }
-    auto bound = [&](const std::string& text, const char* clause) {
-        if (!text.empty()) {
-            sql += clause;
-            values.emplace_back(text);
-        }
-    };
-    bound(createdSince, " AND created_at >= ?");
-    bound(createdBefore, " AND created_at < ?");
-    bound(updatedSince, " AND updated_at >= ?");
-    bound(updatedBefore, " AND updated_at < ?");
-    if (changedAfter) {
-        sql += " AND change_seq > ?";
-        values.emplace_back(*changedAfter);
-    }
-    if (changedAtMost) {
-        sql += " AND change_seq <= ?";
-        values.emplace_back(*changedAtMost);
-    }
-    if (selectedIds) {
-        sql += " AND id IN (SELECT contact_id FROM batch_selection WHERE batch_id = ?)";
-        values.emplace_back(batchId);
-    }
-    return sql;
+    if (!createdSince.empty())
+        query.createdSince(createdSince);
+    if (!createdBefore.empty())
+        query.createdBefore(createdBefore);
+    if (!updatedSince.empty())
+        query.updatedSince(updatedSince);
+    if (!updatedBefore.empty())
+        query.updatedBefore(updatedBefore);
+    if (changedAfter)
+        query.changedAfter(*changedAfter);
+    if (changedAtMost)
+        query.changedAtMost(*changedAtMost);
+    if (selectedIds)
+        query.selectedFor(batchId);
+    return query;
 }
 
 std::string ContactSelection::toJson() const {

@@ -1,9 +1,10 @@
 #pragma once
 // Which contacts of an account a mass post or a nightly run posts: the list (filtered by
 // field values, created or updated ranges, or a change-number window) or the selected ids
-// kept in batch_selection. Turned into one SQL condition; saved with the batch as JSON so a
-// resumed batch selects exactly what it selected before. A plain value; not synchronised.
-#include "bridge/store/ContactStore.h"
+// kept in batch_selection. Turned into a ContactQuery, which the store reads contacts with;
+// saved with the batch as JSON so a resumed batch selects exactly what it selected before.
+// A plain value; not synchronised.
+#include "bridge/store/ContactQuery.h"
 #include "mapping/FieldCondition.h"
 
 #include <optional>
@@ -20,8 +21,8 @@ struct ContactSelection {
     std::optional<std::int64_t> changedAtMost;                            // change_seq <= this
     bool selectedIds = false; // only the batch's batch_selection rows
 
-    // The condition on the contacts table and its values, for the batch batchId.
-    std::string condition(std::int64_t batchId, std::vector<SqlValue>& values) const;
+    // The contacts it selects for the batch batchId.
+    ContactQuery query(std::int64_t batchId) const;
     std::string toJson() const;
     static ContactSelection fromJson(const std::string& text); // throws StoreError
     std::string describe() const;                              // "account 1001, STATUS = 'x'"

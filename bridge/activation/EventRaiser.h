@@ -5,7 +5,7 @@
 // in the trigger log why not (condition not met, loop, webhook unusable). The change, the
 // event and its deliveries commit together or not at all.
 // One per transaction, used by the thread that owns the session; not synchronised.
-#include "bridge/activation/Hops.h"
+#include "bridge/outbox/Hops.h"
 #include "bridge/outbox/PreparedWebhook.h"
 #include "bridge/store/EventStore.h"
 #include "bridge/store/TriggerStore.h"

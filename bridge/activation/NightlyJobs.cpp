@@ -24,11 +24,12 @@ Batch NightlyJobs::start(const std::string& job, std::int64_t webhookId, Contact
     NightlyWindow window = NightlyJobStore(database_).window(job);
     selection.changedAfter = window.watermark;
     selection.changedAtMost = window.newestChange;
-    return BatchStore(database_).create("nightly", job, webhookId, selection, actor);
+    return MassPosts(database_).create(BatchKind::Nightly, job, webhookId, selection, actor);
 }
 
 void NightlyJobs::succeeded(const std::string& job, const Batch& batch) {
-    NightlyJobStore(database_).succeeded(job, batch.selection.changedAtMost.value_or(0), batch.id);
+    NightlyJobStore(database_).succeeded(
+        job, ContactSelection::fromJson(batch.selection).changedAtMost.value_or(0), batch.id);
 }
 
 std::vector<NightlyJob> NightlyJobs::all() {

@@ -3,7 +3,7 @@
 // (kept by NightlyJobStore). A run selects the changes after the watermark up to the newest
 // change at its start; only a run that delivered everything moves the watermark. Thread-safe
 // through Database.
-#include "bridge/activation/BatchStore.h"
+#include "bridge/activation/MassPosts.h"
 #include "bridge/store/NightlyJobStore.h"
 
 #include <optional>

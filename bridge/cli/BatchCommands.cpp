@@ -1,11 +1,13 @@
 // masspost (preview, post, list, status, cancel, resume) and nightly (run, list).
 #include "bridge/InputError.h"
 #include "bridge/activation/BatchRunner.h"
+#include "bridge/activation/MassPosts.h"
 #include "bridge/activation/NightlyJobs.h"
 #include "bridge/cli/Commands.h"
 #include "bridge/views/RecordViews.h"
 #include "bridge/cli/Signals.h"
 #include "bridge/send/HttpSender.h"
+#include "bridge/store/BatchStore.h"
 #include "bridge/store/WebhookStore.h"
 
 #include <cstdio>
@@ -96,7 +98,7 @@ private:
 
 void printSummary(std::ostream& out, const Batch& batch, const BatchRunResult& result) {
     const BatchProgress& progress = result.progress;
-    out << "batch " << batch.id << " " << result.status << ": selected "
+    out << "batch " << batch.id << " " << batchStatusName(result.status) << ": selected "
         << withThousands(batch.selected) << ", delivered " << withThousands(progress.delivered);
     if (progress.alreadyDelivered)
         out << " (+" << withThousands(progress.alreadyDelivered) << " delivered by an earlier run)";
@@ -164,6 +166,7 @@ int masspost(const Arguments& arguments, CommandContext& context) {
                          "or --ids-file FILE (the selected ones)");
     ContactSelection selection = selectionFrom(arguments, webhook);
     PreparedWebhook prepared(context.database(), webhook); // refuses a webhook that cannot render
+    MassPosts posts(context.database());
     BatchStore batches(context.database());
     std::unique_ptr<std::istream> ids;
     if (auto list = arguments.value("ids"))
@@ -182,13 +185,14 @@ int masspost(const Arguments& arguments, CommandContext& context) {
         std::int64_t record = arguments.integer("record").value_or(1);
         std::optional<Batch> held;
         if (ids) {
-            held = batches.create("masspost", "", webhook.id, selection, actorOf(arguments),
-                                  ids.get());
+            held = posts.create(BatchKind::MassPost, "", webhook.id, selection, actorOf(arguments),
+                                ids.get());
             total = held->selected;
-            contact = batches.contactAt(held->selection, record, held->id);
+            contact =
+                posts.contactAt(ContactSelection::fromJson(held->selection), record, held->id);
         } else {
-            total = batches.count(selection);
-            contact = batches.contactAt(selection, record);
+            total = posts.count(selection);
+            contact = posts.contactAt(selection, record);
         }
         if (arguments.has("preview") || total == 0) {
             if (held)
@@ -229,7 +233,7 @@ int masspost(const Arguments& arguments, CommandContext& context) {
             return runBatch(held->id, arguments, context, signals);
     }
     Batch batch =
-        batches.create("masspost", "", webhook.id, selection, actorOf(arguments), ids.get());
+        posts.create(BatchKind::MassPost, "", webhook.id, selection, actorOf(arguments), ids.get());
     context.err() << "batch " << batch.id << ": posting " << batch.selected
                   << " contact(s) through webhook " << webhook.id << " '" << webhook.title << "' ("
                   << selection.describe() << ")\n";
@@ -237,11 +241,12 @@ int masspost(const Arguments& arguments, CommandContext& context) {
 }
 
 std::string batchJson(const Batch& batch, const BatchProgress& progress) {
-    return "{\"id\": " + std::to_string(batch.id) + ", \"kind\": " + quoteJson(batch.kind) +
+    return "{\"id\": " + std::to_string(batch.id) +
+           ", \"kind\": " + quoteJson(batchKindName(batch.kind)) +
            ", \"job\": " + quoteJson(batch.job) +
            ", \"webhook\": " + std::to_string(batch.webhookId) +
-           ", \"selection\": " + quoteJson(batch.selection.describe()) +
-           ", \"status\": " + quoteJson(batch.status) +
+           ", \"selection\": " + quoteJson(ContactSelection::fromJson(batch.selection).describe()) +
+           ", \"status\": " + quoteJson(batchStatusName(batch.status)) +
            ", \"selected\": " + std::to_string(batch.selected) +
            ", \"delivered\": " + std::to_string(progress.delivered) +
            ", \"already_delivered\": " + std::to_string(progress.alreadyDelivered) +
@@ -255,8 +260,9 @@ std::string batchJson(const Batch& batch, const BatchProgress& progress) {
 }
 
 std::string batchLine(const Batch& batch, const BatchProgress& progress) {
-    return std::to_string(batch.id) + "  " + batch.kind +
-           (batch.job.empty() ? "" : " " + batch.job) + "  " + batch.status + "  webhook " +
+    return std::to_string(batch.id) + "  " + std::string(batchKindName(batch.kind)) +
+           (batch.job.empty() ? "" : " " + batch.job) + "  " +
+           std::string(batchStatusName(batch.status)) + "  webhook " +
            std::to_string(batch.webhookId) + "  selected " + withThousands(batch.selected) +
            ", delivered " + withThousands(progress.delivered) + ", failed " +
            withThousands(progress.failed) + ", dead " + withThousands(progress.dead) +
@@ -266,13 +272,14 @@ std::string batchLine(const Batch& batch, const BatchProgress& progress) {
 
 int masspostList(const Arguments& arguments, CommandContext& context) {
     BatchStore batches(context.database());
+    MassPosts posts(context.database());
     auto all = batches.list(static_cast<std::size_t>(arguments.integer("limit").value_or(20)));
     bool json = arguments.has("json");
     if (json)
         context.out() << "[";
     for (std::size_t i = 0; i < all.size(); ++i) {
         auto progress = batches.progress(all[i]);
-        all[i] = batches.settle(all[i], progress);
+        all[i] = posts.settle(all[i], progress);
         if (json)
             context.out() << (i ? ",\n  " : "\n  ") << batchJson(all[i], progress);
         else
@@ -285,13 +292,15 @@ int masspostList(const Arguments& arguments, CommandContext& context) {
 
 int masspostStatus(const Arguments& arguments, CommandContext& context) {
     BatchStore batches(context.database());
+    MassPosts posts(context.database());
     std::int64_t id = parseId(arguments.requirePositional(0, "ID"), "batch ID");
     TerminationSignals signals;
     for (;;) {
         Batch batch = batches.require(id);
         auto progress = batches.progress(batch);
-        batch = batches.settle(batch, progress);
-        bool settled = batch.status == "finished" || batch.status == "cancelled";
+        batch = posts.settle(batch, progress);
+        bool settled =
+            batch.status == BatchStatus::Finished || batch.status == BatchStatus::Cancelled;
         if (!arguments.has("watch") || settled) {
             context.out() << (arguments.has("json") ? batchJson(batch, progress)
                                                     : batchLine(batch, progress))
@@ -306,8 +315,8 @@ int masspostStatus(const Arguments& arguments, CommandContext& context) {
 
 int masspostCancel(const Arguments& arguments, CommandContext& context) {
     std::int64_t id = parseId(arguments.requirePositional(0, "ID"), "batch ID");
+    MassPosts(context.database()).cancel(id, actorOf(arguments));
     BatchStore batches(context.database());
-    batches.cancel(id, actorOf(arguments));
     Batch batch = batches.require(id);
     context.out() << "batch " << id << " cancelled: " << batches.progress(batch).cancelled
                   << " queued deliveries will not be sent; resume with `dppbridge masspost "
@@ -319,7 +328,7 @@ int masspostCancel(const Arguments& arguments, CommandContext& context) {
 int masspostResume(const Arguments& arguments, CommandContext& context) {
     TerminationSignals signals;
     std::int64_t id = parseId(arguments.requirePositional(0, "ID"), "batch ID");
-    Batch batch = BatchStore(context.database()).resume(id, actorOf(arguments));
+    Batch batch = MassPosts(context.database()).resume(id, actorOf(arguments));
     context.err() << "batch " << id << " resumed at contact id " << batch.position << "\n";
     return runBatch(id, arguments, context, signals);
 }
@@ -333,7 +342,8 @@ int nightlyRun(const Arguments& arguments, CommandContext& context) {
     NightlyJobs jobs(context.database());
     Batch batch = jobs.start(job, webhook.id, selection, actorOf(arguments));
     context.err() << "nightly job " << job << ": batch " << batch.id << " posts " << batch.selected
-                  << " changed contact(s) (" << batch.selection.describe() << ")\n";
+                  << " changed contact(s) ("
+                  << ContactSelection::fromJson(batch.selection).describe() << ")\n";
     SystemClock clock;
     BatchRunner runner(context.config(), context.database(), clock);
     ProgressPrinter printer(context.err());
@@ -353,7 +363,7 @@ int nightlyRun(const Arguments& arguments, CommandContext& context) {
     }
     jobs.succeeded(job, batch);
     context.out() << "nightly job " << job << " succeeded; next run posts changes after "
-                  << *batch.selection.changedAtMost << "\n";
+                  << ContactSelection::fromJson(batch.selection).changedAtMost.value_or(0) << "\n";
     return 0;
 }
 

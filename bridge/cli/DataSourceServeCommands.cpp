@@ -1,6 +1,7 @@
 // datasource add|list|show|map, serve.
 #include "bridge/InputError.h"
 #include "bridge/Log.h"
+#include "bridge/activation/MassPosts.h"
 #include "bridge/cli/Commands.h"
 #include "bridge/views/RecordViews.h"
 #include "bridge/cli/Signals.h"
@@ -218,6 +219,7 @@ int serve(const Arguments& arguments, CommandContext& context) {
     BridgeServer server(config, context.database(), listen);
     SystemClock clock;
     DeliveryWorkers workers(config, context.database(), clock, "serve");
+    workers.setIdleWork(requeueingExpiredPages(context.database()));
     DocumentCopier copier(config, context.database(), clock, "serve");
     server.start();
     workers.start(config.deliveryWorkers);

@@ -1,6 +1,7 @@
 // execute, work, deliveries list|show|destinations, replay.
 #include "bridge/InputError.h"
 #include "bridge/Log.h"
+#include "bridge/activation/MassPosts.h"
 #include "bridge/cli/Commands.h"
 #include "bridge/views/RecordViews.h"
 #include "bridge/cli/Signals.h"
@@ -69,6 +70,7 @@ int work(const Arguments& arguments, CommandContext& context) {
     SystemClock clock;
     if (arguments.has("until-idle")) {
         DeliveryWorkers workers(context.config(), context.database(), clock, "work");
+        workers.setIdleWork(requeueingExpiredPages(context.database()));
         DrainSummary summary = workers.drain();
         DeliveryStore(context.database())
             .purgeFinishedBefore(clock.nowMs() - context.config().retention.count());
@@ -89,6 +91,7 @@ int work(const Arguments& arguments, CommandContext& context) {
     }
     TerminationSignals signals;
     DeliveryWorkers workers(context.config(), context.database(), clock, "work");
+    workers.setIdleWork(requeueingExpiredPages(context.database()));
     DocumentCopier copier(context.config(), context.database(), clock, "work");
     workers.start(context.config().deliveryWorkers);
     copier.start(2);

@@ -3,9 +3,9 @@
 #include "bridge/outbox/OutboxSignal.h"
 
 #include "bridge/Log.h"
-#include "bridge/activation/BatchStore.h"
 #include "bridge/send/HttpSender.h"
 #include "bridge/send/ResponseExcerpt.h"
+#include "bridge/store/BatchStore.h"
 #include "bridge/store/StoreSecrets.h"
 #include "bridge/store/WebhookStore.h"
 #include "mapping/Encoding.h"
@@ -23,7 +23,8 @@ namespace dpp::bridge {
 
 namespace {
 
-// The widest window a worker sending handed pages keeps (measured: bench/NOTES.md, 2026-12-06, evening).
+// The widest window a worker sending handed pages keeps (measured: bench/NOTES.md, 2026-12-06,
+// evening).
 constexpr std::size_t kHandedWindow = 8;
 // Sent chunks waiting for an idle worker to write them; beyond, their senders write them.
 constexpr std::size_t kMostSentUnwritten = 4;
@@ -489,7 +490,7 @@ void DeliveryWorkers::writeHanded(HandedChunk& chunk, std::vector<AttemptOutcome
     if (chunk.page->unwritten.fetch_sub(chunk.deliveries.size()) == chunk.deliveries.size() &&
         written && !chunk.page->writeFailed) {
         try {
-            DeliveryStore(database_).closePage(chunk.page->id, leaseOwner_);
+            BatchStore(database_).closePage(chunk.page->id, leaseOwner_);
         } catch (const std::exception& error) {
             // Its lease runs out; requeueing it finds everything written.
             logError("delivery workers: cannot close leased page " +
@@ -498,19 +499,18 @@ void DeliveryWorkers::writeHanded(HandedChunk& chunk, std::vector<AttemptOutcome
     }
 }
 
-void DeliveryWorkers::requeueExpiredPages() {
+void DeliveryWorkers::doIdleWork() {
+    if (!idleWork_)
+        return;
     std::int64_t now = clock_.nowMs();
-    std::int64_t checked = pagesCheckedMs_.load();
-    if (now - checked < config_.idlePoll.count() ||
-        !pagesCheckedMs_.compare_exchange_strong(checked, now))
+    std::int64_t done = idleWorkDoneMs_.load();
+    if (now - done < config_.idlePoll.count() ||
+        !idleWorkDoneMs_.compare_exchange_strong(done, now))
         return;
     try {
-        if (std::size_t queued = BatchStore(database_).requeueExpiredPages(now))
-            logInfo("delivery workers: queued again " + std::to_string(queued) +
-                    " deliveries of mass post pages whose lease ran out");
+        idleWork_(now);
     } catch (const std::exception& error) {
-        logError("delivery workers: cannot queue again expired mass post pages: " +
-                 std::string(error.what()));
+        logError("delivery workers: idle work failed: " + std::string(error.what()));
     }
 }
 
@@ -536,7 +536,7 @@ void DeliveryWorkers::run(std::size_t index) {
             writeHanded(sent->chunk, sent->outcomes);
             continue;
         }
-        requeueExpiredPages();
+        doIdleWork();
         std::vector<ClaimedDelivery> claimed;
         try {
             claimed = worker.claim(batch);
@@ -591,12 +591,13 @@ DrainSummary DeliveryWorkers::drain() {
     // A delivery retried within the drain (a short schedule, Retry-After: 0) is attempted more
     // than once: the summary counts deliveries by their last outcome, not attempts.
     std::unordered_map<std::int64_t, AttemptOutcome> lastOutcome;
-    try {
-        // What a dead mass post left on the wire is sent by this drain too.
-        BatchStore(database_).requeueExpiredPages(clock_.nowMs());
-    } catch (const std::exception& error) {
-        logError("delivery workers: cannot queue again expired mass post pages: " +
-                 std::string(error.what()));
+    // What others left behind (a dead mass post's pages) is sent by this drain too.
+    if (idleWork_) {
+        try {
+            idleWork_(clock_.nowMs());
+        } catch (const std::exception& error) {
+            logError("delivery workers: idle work failed: " + std::string(error.what()));
+        }
     }
     for (;;) {
         auto claimed = worker.claim(batch);

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -65,7 +66,7 @@ public:
     std::int64_t leaseMs() const { return leaseMs_; }
     std::optional<AttemptOutcome> deliverClaimed(std::int64_t deliveryId);
 
-    // A mass post's pages leased to leaseOwner() (BatchStore::PageLease): handed over in
+    // A mass post's pages leased to leaseOwner() (rows of batch_pages): handed over in
     // memory, sent before anything is claimed from the store, delivery.batch at a time, each
     // written with its first attempt; the page's row is deleted once all of it is written.
     // One whose turn comes too late for its lease is written queued, as is what nobody began
@@ -75,6 +76,12 @@ public:
                   std::chrono::steady_clock::time_point leasedAt);
     // True once fewer than limit handed deliveries wait; false after timeout.
     bool waitForRoom(std::size_t limit, std::chrono::milliseconds timeout);
+
+    // Work for idle workers, done at most once per delivery.idle_poll and once before a
+    // drain: the owner's way to queue what other processes left behind, such as the pages of
+    // a mass post whose process died. Set before start() or drain(); what it throws is logged.
+    using IdleWork = std::function<void(std::int64_t nowMs)>;
+    void setIdleWork(IdleWork work) { idleWork_ = std::move(work); }
 
 private:
     class Worker;
@@ -117,8 +124,8 @@ private:
     std::optional<SentChunk> takeSent();
     // Writes a handed chunk: each delivery with its outcome, queued when it has none.
     void writeHanded(HandedChunk& chunk, std::vector<AttemptOutcome>& outcomes);
-    // Queues again what a dead process's leased pages left unwritten, once per idle poll.
-    void requeueExpiredPages();
+    // The idle work, if any, once per idle poll whichever worker is idle first.
+    void doIdleWork();
 
     const Config& config_;
     Database& database_;
@@ -137,7 +144,8 @@ private:
     std::deque<HandedChunk> handed_;
     std::size_t handedCount_ = 0;
     std::deque<SentChunk> sent_; // guarded by handedMutex_ too
-    std::atomic<std::int64_t> pagesCheckedMs_{0};
+    IdleWork idleWork_;
+    std::atomic<std::int64_t> idleWorkDoneMs_{0};
     // Handed pages go to a few workers at a time, each with a wide window, the requests in
     // flight staying at delivery.workers x delivery.in_flight: fewer threads woken per answer
     // (bench/NOTES.md, 2026-12-06, evening). The rest of the workers serve what is claimed.

@@ -2,8 +2,8 @@
 
 #include "bridge/Clock.h"
 #include "bridge/InputError.h"
-#include "bridge/activation/Hops.h"
 #include "bridge/outbox/Enqueue.h"
+#include "bridge/outbox/Hops.h"
 #include "budget/BudgetTags.h"
 #include "mapping/ExtensionRouter.h"
 #include "specialparams/SpecialParameters.h"

@@ -5,6 +5,7 @@
 #include "bridge/Log.h"
 #include "bridge/activation/EventNames.h"
 #include "bridge/activation/EventRaiser.h"
+#include "bridge/outbox/Hops.h"
 #include "bridge/outbox/OutboxSignal.h"
 #include "bridge/receive/ContactMerge.h"
 #include "bridge/store/ContactExtrasStore.h"

@@ -300,22 +300,33 @@ ContactUpdate ContactStore::update(Poco::Data::Session& session, std::int64_t id
     return result;
 }
 
-std::vector<Contact> ContactStore::select(Poco::Data::Session& session,
-                                          const std::string& condition,
-                                          const std::vector<SqlValue>& values, std::int64_t afterId,
-                                          std::size_t limit, std::size_t offset) {
+std::vector<Contact> ContactStore::select(Poco::Data::Session& session, const ContactQuery& query,
+                                          std::int64_t afterId, std::size_t limit,
+                                          std::size_t offset) {
     CachedStatement select(session, "SELECT id, account_id, created_at" + columnList() +
                                         ", change_seq FROM contacts WHERE id > ? AND (" +
-                                        condition + ") ORDER BY id LIMIT ? OFFSET ?");
+                                        query.condition() + ") ORDER BY id LIMIT ? OFFSET ?");
     int index = 1;
     select.bind(index++, afterId);
-    for (const SqlValue& value : values)
+    for (const SqlValue& value : query.values())
         std::visit([&](const auto& bound) { select.bind(index++, bound); }, value);
     select.bind(index++, static_cast<std::int64_t>(limit));
     select.bind(index++, static_cast<std::int64_t>(offset));
     std::vector<Contact> contacts = readContacts(select);
     loadCustomFields(session, contacts);
     return contacts;
+}
+
+std::int64_t ContactStore::count(Poco::Data::Session& session, const ContactQuery& query) {
+    // Once per batch or preview: compiled for this use alone.
+    Poco::Data::Statement select(session);
+    std::int64_t count = 0;
+    select << "SELECT COUNT(*) FROM contacts WHERE " + query.condition();
+    for (const SqlValue& value : query.values())
+        std::visit([&](const auto& bound) { select, bind(bound); }, value);
+    select, into(count);
+    select.execute();
+    return count;
 }
 
 std::optional<Contact> ContactStore::load(Poco::Data::Session& session, std::int64_t id) {

@@ -3,6 +3,7 @@
 // inside a caller's transaction, read them back. Thread-safe through Database.
 // Throws InputError for what the user got wrong (unknown account, id clash), StoreError for
 // what the database did.
+#include "bridge/store/ContactQuery.h"
 #include "bridge/store/Database.h"
 #include "mapping/Contact.h"
 
@@ -10,7 +11,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
 
 namespace dpp::bridge {
@@ -30,9 +30,6 @@ struct ContactChanges {
 // "name=value" words: import names or merge tags of system fields, CF:Name for custom fields.
 // Values are checked as an import checks them. Throws InputError naming the word.
 ContactChanges parseContactChanges(const std::vector<std::string>& assignments);
-
-// A value bound to a statement built at run time (contact selections).
-using SqlValue = std::variant<std::int64_t, std::string>;
 
 struct ContactUpdate {
     mapping::Contact before;
@@ -69,13 +66,12 @@ public:
     static void markDuplicate(Poco::Data::Session& session, std::int64_t id,
                               std::int64_t duplicateOf);
     std::optional<std::int64_t> duplicateOf(std::int64_t id);
-    // Contacts matching a condition on the contacts table (with its values), in id order,
-    // ids above afterId, at most limit, skipping the first offset.
+    // Contacts the query matches, in id order, ids above afterId, at most limit, skipping the
+    // first offset; and how many it matches.
     static std::vector<mapping::Contact> select(Poco::Data::Session& session,
-                                                const std::string& condition,
-                                                const std::vector<SqlValue>& values,
-                                                std::int64_t afterId, std::size_t limit,
-                                                std::size_t offset = 0);
+                                                const ContactQuery& query, std::int64_t afterId,
+                                                std::size_t limit, std::size_t offset = 0);
+    static std::int64_t count(Poco::Data::Session& session, const ContactQuery& query);
     // Contacts of an account in id order, at most limit, with ids above afterId.
     std::vector<mapping::Contact> contacts(std::int64_t accountId, std::int64_t afterId = 0,
                                            std::size_t limit = 1000);

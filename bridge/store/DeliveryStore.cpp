@@ -228,6 +228,56 @@ DeliveryRecord DeliveryStore::insertOnce(Poco::Data::Session& session, const New
     return writeDelivery(session, delivery, nowMs, nullptr, true);
 }
 
+bool DeliveryStore::isPaused(Poco::Data::Session& session, const std::string& destination,
+                             std::int64_t nowMs) {
+    CachedStatement paused(session, "SELECT 1 FROM destinations WHERE destination = ? "
+                                    "AND paused_until_ms > ?");
+    paused.bind(1, destination).bind(2, nowMs);
+    return paused.step();
+}
+
+std::optional<DeliveryStore::KeyedDelivery>
+DeliveryStore::findByKey(Poco::Data::Session& session, const std::string& idempotencyKey) {
+    std::vector<std::int64_t> ids;
+    std::vector<std::string> statuses;
+    session << "SELECT id, status FROM deliveries WHERE idempotency_key = ?", bind(idempotencyKey),
+        into(ids), into(statuses), now;
+    if (ids.empty())
+        return std::nullopt;
+    return KeyedDelivery{ids.front(), statuses.front()};
+}
+
+void DeliveryStore::takeIntoBatch(Poco::Data::Session& session, std::int64_t id,
+                                  std::int64_t batchId, std::int64_t nowMs, const std::string& at) {
+    session << "UPDATE deliveries SET batch_id = ?, status = CASE WHEN status IN "
+               "('failed', 'dead', 'cancelled') THEN 'queued' ELSE status END, "
+               "next_attempt_ms = CASE WHEN status IN ('failed', 'dead', "
+               "'cancelled') THEN ? ELSE next_attempt_ms END, updated_at = ? "
+               "WHERE id = ?",
+        use(batchId), use(nowMs), bind(at), use(id), now;
+}
+
+void DeliveryStore::cancel(Poco::Data::Session& session, std::int64_t id, const std::string& why) {
+    CachedStatement cancelled(session, "UPDATE deliveries SET status = 'cancelled', last_error = ? "
+                                       "WHERE id = ? AND status = 'queued'");
+    cancelled.bind(1, why).bind(2, id).run();
+}
+
+void DeliveryStore::cancelQueuedOfBatch(Poco::Data::Session& session, std::int64_t batchId,
+                                        const std::string& why, const std::string& at) {
+    session << "UPDATE deliveries SET status = 'cancelled', last_error = ?, updated_at = ? "
+               "WHERE batch_id = ? AND status = 'queued'",
+        bind(why), bind(at), use(batchId), now;
+}
+
+void DeliveryStore::requeueCancelledOfBatch(Poco::Data::Session& session, std::int64_t batchId,
+                                            std::int64_t nowMs, const std::string& why,
+                                            const std::string& at) {
+    session << "UPDATE deliveries SET status = 'queued', next_attempt_ms = ?, "
+               "last_error = ?, updated_at = ? WHERE batch_id = ? AND status = 'cancelled'",
+        use(nowMs), bind(why), bind(at), use(batchId), now;
+}
+
 DeliveryRecord DeliveryStore::enqueue(const NewDelivery& delivery, std::int64_t nowMs) {
     DeliveryRecord record;
     database_.write(
@@ -461,13 +511,6 @@ DeliveryStore::recordFirstAttempts(const std::vector<FirstAttempt>& attempts, st
         }
     });
     return ids;
-}
-
-void DeliveryStore::closePage(std::int64_t pageId, const std::string& owner) {
-    database_.write([&](Poco::Data::Session& session) {
-        CachedStatement closed(session, "DELETE FROM batch_pages WHERE id = ? AND lease_owner = ?");
-        closed.bind(1, pageId).bind(2, owner).run();
-    });
 }
 
 void DeliveryStore::release(std::int64_t id, const std::string& owner, const std::string& why) {

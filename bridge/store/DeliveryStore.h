@@ -137,8 +137,8 @@ struct PausePolicy {
     std::int64_t probeEveryMs = 60 * 1000;     // a paused destination is probed this often
 };
 
-// A mass post's delivery handed to its workers unwritten (BatchStore::PageLease), written once
-// with its first attempt's result, or queued when it was given back unattempted.
+// A mass post's delivery handed to its workers unwritten (its page leased in batch_pages),
+// written once with its first attempt's result, or queued when it was given back unattempted.
 struct FirstAttempt {
     const NewDelivery* delivery = nullptr;
     std::optional<AttemptResult> result;
@@ -160,6 +160,32 @@ public:
     // then nothing is written and the id is 0.
     static DeliveryRecord insertOnce(Poco::Data::Session& session, const NewDelivery& delivery,
                                      std::int64_t nowMs);
+
+    // For mass posts and nightly runs, inside the caller's transaction:
+    // Whether the destination is paused at nowMs (its deliveries wait for the claims' probes).
+    static bool isPaused(Poco::Data::Session& session, const std::string& destination,
+                         std::int64_t nowMs);
+    // The delivery written with this Idempotency-Key, if any: its id and status.
+    struct KeyedDelivery {
+        std::int64_t id = 0;
+        std::string status;
+    };
+    static std::optional<KeyedDelivery> findByKey(Poco::Data::Session& session,
+                                                  const std::string& idempotencyKey);
+    // Takes an undelivered delivery into a batch (a nightly run posting a change an earlier
+    // run did not deliver): queued again, due at nowMs, when it had failed, died or was
+    // cancelled; left as it is when still queued or sending.
+    static void takeIntoBatch(Poco::Data::Session& session, std::int64_t id, std::int64_t batchId,
+                              std::int64_t nowMs, const std::string& at);
+    // Cancels a queued delivery (one queued again for a cancelled batch).
+    static void cancel(Poco::Data::Session& session, std::int64_t id, const std::string& why);
+    // A batch cancelled: its queued deliveries become cancelled (in-flight ones finish).
+    static void cancelQueuedOfBatch(Poco::Data::Session& session, std::int64_t batchId,
+                                    const std::string& why, const std::string& at);
+    // A batch resumed: its cancelled deliveries are queued again, due at nowMs.
+    static void requeueCancelledOfBatch(Poco::Data::Session& session, std::int64_t batchId,
+                                        std::int64_t nowMs, const std::string& why,
+                                        const std::string& at);
 
     // Claims up to limit due deliveries (queued and due, or sending with an expired lease),
     // skipping paused destinations; marks them sending under owner until nowMs + leaseMs.
@@ -188,9 +214,6 @@ public:
     // comes back 0.
     std::vector<std::int64_t> recordFirstAttempts(const std::vector<FirstAttempt>& attempts,
                                                   std::int64_t nowMs, const PausePolicy& pause);
-    // Deletes a leased page's row once every delivery of it is written (BatchStore::PageLease).
-    void closePage(std::int64_t pageId, const std::string& owner);
-
     // Gives a claimed delivery back unsent (shutdown): queued, due now, no attempt counted.
     void release(std::int64_t id, const std::string& owner,
                  const std::string& why = "given back unsent at shutdown");

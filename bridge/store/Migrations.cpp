@@ -243,8 +243,9 @@ const std::vector<Migration>& migrations() {
          {
              // A mass post's page handed to its own workers is one row while it is on the
              // wire; each delivery is written once, with its first attempt, instead of queued,
-             // leased and then updated (bench/NOTES.md, 2026-12-06, evening). A page whose lease runs
-             // out (its process died) is queued again from its contacts (BatchStore).
+             // leased and then updated (bench/NOTES.md, 2026-12-06, evening). A page whose lease
+             // runs out (its process died) is queued again from its contacts
+             // (activation/MassPosts).
              "CREATE TABLE batch_pages (id INTEGER PRIMARY KEY, batch_id INTEGER NOT NULL "
              "REFERENCES batches(id), first_contact_id INTEGER NOT NULL, "
              "last_contact_id INTEGER NOT NULL, contacts INTEGER NOT NULL, "

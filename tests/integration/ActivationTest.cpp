@@ -5,8 +5,10 @@
 #include "bridge/InputError.h"
 #include "bridge/activation/BatchRunner.h"
 #include "bridge/activation/ContactActivity.h"
+#include "bridge/activation/MassPosts.h"
 #include "bridge/activation/NightlyJobs.h"
 #include "bridge/outbox/DeliveryWorkers.h"
+#include "bridge/store/BatchStore.h"
 #include "bridge/store/ContactStore.h"
 #include "bridge/store/TriggerStore.h"
 #include "bridge/store/WebhookStore.h"
@@ -89,8 +91,8 @@ struct ActivationFixture {
     }
 
     // A page lease as a mass post's workers would hold it.
-    static BatchStore::PageLease pageLease(const std::string& owner, std::int64_t leaseMs) {
-        BatchStore::PageLease lease;
+    static MassPosts::PageLease pageLease(const std::string& owner, std::int64_t leaseMs) {
+        MassPosts::PageLease lease;
         lease.owner = owner;
         lease.leaseMs = leaseMs;
         return lease;
@@ -106,10 +108,10 @@ struct ActivationFixture {
     }
 
     // A mass post of every contact of account 1001.
-    Batch newMassPost(BatchStore& batches) {
+    Batch newMassPost(MassPosts& posts) {
         ContactSelection selection;
         selection.accountId = 1001;
-        return batches.create("masspost", "", webhookId, selection, "test");
+        return posts.create(BatchKind::MassPost, "", webhookId, selection, "test");
     }
 
     BatchRunResult runBatch(std::int64_t batchId, std::size_t pageSize = 100) {
@@ -239,11 +241,11 @@ BOOST_AUTO_TEST_CASE(a_returned_payment_raises_payment_returned_once) {
 BOOST_AUTO_TEST_CASE(a_mass_post_delivers_every_selected_contact_once) {
     auto ids = addContacts(1200);
     addContacts(50, "Dropped");
-    BatchStore batches(*database);
+    MassPosts posts(*database);
     ContactSelection selection;
     selection.accountId = 1001;
     selection.where.push_back(FieldCondition::parse("status=New", "where"));
-    Batch batch = batches.create("masspost", "", webhookId, selection, "test");
+    Batch batch = posts.create(BatchKind::MassPost, "", webhookId, selection, "test");
     BOOST_TEST(batch.selected == 1200);
     BatchRunResult result = runBatch(batch.id);
     BOOST_TEST(result.succeeded());
@@ -257,46 +259,48 @@ BOOST_AUTO_TEST_CASE(a_mass_post_delivers_every_selected_contact_once) {
 
 BOOST_AUTO_TEST_CASE(a_cancelled_mass_post_resumes_without_posting_anyone_twice) {
     auto ids = addContacts(600);
+    MassPosts posts(*database);
     BatchStore batches(*database);
     ContactSelection selection;
     selection.accountId = 1001;
     std::istringstream chosen("1\n2,3\n" + std::to_string(ids[599]) + "\n");
-    BOOST_CHECK_THROW(batches.create("masspost", "", webhookId, selection, "t",
-                                     std::make_unique<std::istringstream>("1,999999").get()),
+    BOOST_CHECK_THROW(posts.create(BatchKind::MassPost, "", webhookId, selection, "t",
+                                   std::make_unique<std::istringstream>("1,999999").get()),
                       InputError);
-    Batch few = batches.create("masspost", "", webhookId, selection, "t", &chosen);
+    Batch few = posts.create(BatchKind::MassPost, "", webhookId, selection, "t", &chosen);
     BOOST_TEST(few.selected == 4);
 
-    Batch batch = batches.create("masspost", "", webhookId, selection, "test");
+    Batch batch = posts.create(BatchKind::MassPost, "", webhookId, selection, "test");
     PreparedWebhook prepared(*database, WebhookStore(*database).require(webhookId));
     std::int64_t now = SystemClock().nowMs();
-    BOOST_TEST(batches.queueNextPage(batch.id, prepared, 100, now) == 100u);
-    BOOST_TEST(batches.queueNextPage(batch.id, prepared, 100, now) == 100u);
-    batches.cancel(batch.id, "test");
-    BOOST_TEST(batches.queueNextPage(batch.id, prepared, 100, now) == 0u);
+    BOOST_TEST(posts.queueNextPage(batch.id, prepared, 100, now) == 100u);
+    BOOST_TEST(posts.queueNextPage(batch.id, prepared, 100, now) == 100u);
+    posts.cancel(batch.id, "test");
+    BOOST_TEST(posts.queueNextPage(batch.id, prepared, 100, now) == 0u);
     BOOST_TEST(batches.progress(batches.require(batch.id)).cancelled == 200);
     // Deliver what else is due: nothing of the cancelled batch goes out.
     DeliveryWorkers(config, *database, SystemClock(), "t").drain();
     BOOST_TEST(receiver.requestCount() == 0u);
 
-    batches.resume(batch.id, "test");
+    posts.resume(batch.id, "test");
     BatchRunResult result = runBatch(batch.id);
     BOOST_TEST(result.succeeded());
     BOOST_TEST(result.progress.delivered == 600);
     auto received = receivedByContact();
     BOOST_TEST(received.size() == 600u);
     BOOST_TEST(receiver.requestCount() == 600u);
-    BOOST_CHECK_THROW(batches.resume(batch.id, "test"), InputError); // finished
+    BOOST_CHECK_THROW(posts.resume(batch.id, "test"), InputError); // finished
 }
 
 BOOST_AUTO_TEST_CASE(a_mass_post_page_is_leased_to_its_workers_as_one_row_unless_paused) {
     addContacts(10);
+    MassPosts posts(*database);
     BatchStore batches(*database);
-    Batch batch = newMassPost(batches);
+    Batch batch = newMassPost(posts);
     PreparedWebhook prepared(*database, WebhookStore(*database).require(webhookId));
     std::int64_t now = SystemClock().nowMs();
-    BatchStore::PageLease lease = pageLease("test/pages", 60000);
-    BOOST_TEST(batches.queueNextPage(batch.id, prepared, 5, now, &lease) == 5u);
+    MassPosts::PageLease lease = pageLease("test/pages", 60000);
+    BOOST_TEST(posts.queueNextPage(batch.id, prepared, 5, now, &lease) == 5u);
     BOOST_REQUIRE(lease.leased.size() == 5u);
     BOOST_TEST(lease.pageId != 0);
     // Nothing of it is in the outbox yet, so nothing can be claimed; the batch counts it.
@@ -353,9 +357,9 @@ BOOST_AUTO_TEST_CASE(a_mass_post_page_is_leased_to_its_workers_as_one_row_unless
         BOOST_TEST(id == 0);
     BOOST_TEST(count("SELECT count(*) FROM deliveries") == 5);
     BOOST_TEST(batches.pendingCount(batch.id) == 2); // the retry and the one not begun
-    deliveries.closePage(lease.pageId, "someone else");
+    batches.closePage(lease.pageId, "someone else");
     BOOST_TEST(count("SELECT count(*) FROM batch_pages") == 1);
-    deliveries.closePage(lease.pageId, "test/pages");
+    batches.closePage(lease.pageId, "test/pages");
     BOOST_TEST(count("SELECT count(*) FROM batch_pages") == 0);
 
     // A paused destination: the next page is queued as usual, for the claims and their probes.
@@ -366,7 +370,7 @@ BOOST_AUTO_TEST_CASE(a_mass_post_page_is_leased_to_its_workers_as_one_row_unless
             Poco::Data::Keywords::use(until), Poco::Data::Keywords::use(destination),
             Poco::Data::Keywords::now;
     });
-    BOOST_TEST(batches.queueNextPage(batch.id, prepared, 5, now, &lease) == 5u);
+    BOOST_TEST(posts.queueNextPage(batch.id, prepared, 5, now, &lease) == 5u);
     BOOST_TEST(lease.leased.empty());
     BOOST_TEST(lease.pageId == 0);
     BOOST_TEST(count("SELECT count(*) FROM deliveries WHERE status = 'queued'") == 7);
@@ -375,24 +379,25 @@ BOOST_AUTO_TEST_CASE(a_mass_post_page_is_leased_to_its_workers_as_one_row_unless
 
 BOOST_AUTO_TEST_CASE(a_page_whose_lease_ran_out_is_queued_again_without_what_was_written) {
     addContacts(10);
+    MassPosts posts(*database);
     BatchStore batches(*database);
-    Batch batch = newMassPost(batches);
+    Batch batch = newMassPost(posts);
     PreparedWebhook prepared(*database, WebhookStore(*database).require(webhookId));
     std::int64_t now = SystemClock().nowMs();
-    BatchStore::PageLease lease = pageLease("dead/pages", 1000);
-    BOOST_TEST(batches.queueNextPage(batch.id, prepared, 6, now, &lease) == 6u);
+    MassPosts::PageLease lease = pageLease("dead/pages", 1000);
+    BOOST_TEST(posts.queueNextPage(batch.id, prepared, 6, now, &lease) == 6u);
     // Its process wrote two of them, then died.
     std::vector<FirstAttempt> attempts;
     for (std::size_t i = 0; i < 2; ++i)
         attempts.push_back({&lease.leased[i], deliveredAt(now)});
     DeliveryStore(*database).recordFirstAttempts(attempts, now, PausePolicy{});
     BOOST_TEST(batches.pendingCount(batch.id) == 4);
-    BOOST_TEST(batches.requeueExpiredPages(now + 500) == 0u); // still leased
-    BOOST_TEST(batches.requeueExpiredPages(now + 1001) == 4u);
+    BOOST_TEST(posts.requeueExpiredPages(now + 500) == 0u); // still leased
+    BOOST_TEST(posts.requeueExpiredPages(now + 1001) == 4u);
     BOOST_TEST(count("SELECT count(*) FROM batch_pages") == 0);
     BOOST_TEST(count("SELECT count(*) FROM deliveries WHERE status = 'queued'") == 4);
     BOOST_TEST(batches.pendingCount(batch.id) == 4);
-    BOOST_TEST(batches.requeueExpiredPages(now + 5000) == 0u);
+    BOOST_TEST(posts.requeueExpiredPages(now + 5000) == 0u);
 
     // The rest of the batch is queued as usual; every contact is sent once, with the key
     // its leased page had.
@@ -408,28 +413,29 @@ BOOST_AUTO_TEST_CASE(a_page_whose_lease_ran_out_is_queued_again_without_what_was
 
 BOOST_AUTO_TEST_CASE(a_cancelled_batch_s_expired_page_is_queued_cancelled) {
     addContacts(4);
+    MassPosts posts(*database);
     BatchStore batches(*database);
-    Batch batch = newMassPost(batches);
+    Batch batch = newMassPost(posts);
     PreparedWebhook prepared(*database, WebhookStore(*database).require(webhookId));
     std::int64_t now = SystemClock().nowMs();
-    BatchStore::PageLease lease = pageLease("dead/pages", 1000);
-    BOOST_TEST(batches.queueNextPage(batch.id, prepared, 10, now, &lease) == 4u);
-    batches.cancel(batch.id, "test");
-    BOOST_TEST(batches.requeueExpiredPages(now + 2000) == 4u);
+    MassPosts::PageLease lease = pageLease("dead/pages", 1000);
+    BOOST_TEST(posts.queueNextPage(batch.id, prepared, 10, now, &lease) == 4u);
+    posts.cancel(batch.id, "test");
+    BOOST_TEST(posts.requeueExpiredPages(now + 2000) == 4u);
     BOOST_TEST(count("SELECT count(*) FROM deliveries WHERE status = 'cancelled'") == 4);
     BOOST_TEST(batches.progress(batches.require(batch.id)).cancelled == 4);
 }
 
 BOOST_AUTO_TEST_CASE(handed_deliveries_nobody_began_are_queued_when_the_workers_stop) {
     addContacts(10);
-    BatchStore batches(*database);
-    Batch batch = newMassPost(batches);
+    MassPosts posts(*database);
+    Batch batch = newMassPost(posts);
     PreparedWebhook prepared(*database, WebhookStore(*database).require(webhookId));
     {
         SystemClock clock; // outlives the workers, who read it until they have stopped
         DeliveryWorkers workers(config, *database, clock, "handed"); // never started
-        BatchStore::PageLease lease = pageLease(workers.leaseOwner(), workers.leaseMs());
-        BOOST_TEST(batches.queueNextPage(batch.id, prepared, 100, SystemClock().nowMs(), &lease) ==
+        MassPosts::PageLease lease = pageLease(workers.leaseOwner(), workers.leaseMs());
+        BOOST_TEST(posts.queueNextPage(batch.id, prepared, 100, SystemClock().nowMs(), &lease) ==
                    10u);
         workers.handOver(std::move(lease.leased), lease.pageId, std::chrono::steady_clock::now());
         BOOST_TEST(!workers.waitForRoom(10, 0ms)); // ten wait

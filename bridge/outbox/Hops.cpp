@@ -1,4 +1,4 @@
-#include "bridge/activation/Hops.h"
+#include "bridge/outbox/Hops.h"
 
 #include <charconv>
 
