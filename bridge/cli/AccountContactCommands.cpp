@@ -1,13 +1,13 @@
 // account add|list, contact import|list|show.
-#include "bridge/activation/ContactImport.h"
 #include "bridge/InputError.h"
+#include "bridge/activation/ContactImport.h"
 #include "bridge/cli/Commands.h"
-#include "bridge/views/RecordViews.h"
 #include "bridge/receive/DataSourceImport.h"
 #include "bridge/store/ContactExtrasStore.h"
 #include "bridge/store/ContactStore.h"
 #include "bridge/store/DocumentCopyStore.h"
 #include "bridge/store/PaymentStore.h"
+#include "bridge/views/RecordViews.h"
 
 #include <chrono>
 #include <ostream>

@@ -4,11 +4,11 @@
 #include "bridge/activation/MassPosts.h"
 #include "bridge/activation/NightlyJobs.h"
 #include "bridge/cli/Commands.h"
-#include "bridge/views/RecordViews.h"
 #include "bridge/cli/Signals.h"
 #include "bridge/send/HttpSender.h"
 #include "bridge/store/BatchStore.h"
 #include "bridge/store/WebhookStore.h"
+#include "bridge/views/RecordViews.h"
 
 #include <cstdio>
 #include <fstream>

@@ -1,9 +1,9 @@
 // budget add|import|list|translate.
 #include "bridge/InputError.h"
 #include "bridge/cli/Commands.h"
-#include "bridge/views/RecordViews.h"
 #include "bridge/store/ContactExtrasStore.h"
 #include "bridge/store/WebhookStore.h"
+#include "bridge/views/RecordViews.h"
 #include "budget/BudgetTranslation.h"
 
 #include <fstream>

@@ -3,13 +3,13 @@
 #include "bridge/Log.h"
 #include "bridge/activation/MassPosts.h"
 #include "bridge/cli/Commands.h"
-#include "bridge/views/RecordViews.h"
 #include "bridge/cli/Signals.h"
 #include "bridge/documents/DocumentCopier.h"
 #include "bridge/outbox/DeliveryWorkers.h"
 #include "bridge/outbox/PreparedWebhook.h"
 #include "bridge/store/ContactStore.h"
 #include "bridge/store/WebhookStore.h"
+#include "bridge/views/RecordViews.h"
 
 #include <cstdlib>
 #include <iostream>

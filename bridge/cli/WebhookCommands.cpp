@@ -1,11 +1,11 @@
 // webhook apply|list|show|export|from-sample|check|preview.
 #include "bridge/InputError.h"
 #include "bridge/cli/Commands.h"
-#include "bridge/views/RecordViews.h"
 #include "bridge/outbox/PreparedWebhook.h"
 #include "bridge/send/HttpSender.h"
 #include "bridge/store/ContactStore.h"
 #include "bridge/store/WebhookStore.h"
+#include "bridge/views/RecordViews.h"
 #include "mapping/KeyCheck.h"
 #include "mapping/SampleString.h"
 #include "mapping/Sensitive.h"

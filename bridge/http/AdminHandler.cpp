@@ -4,10 +4,10 @@
 #include "bridge/InputError.h"
 #include "bridge/Log.h"
 #include "bridge/Version.h"
-#include "bridge/views/RecordViews.h"
 #include "bridge/http/AdminToken.h"
 #include "bridge/http/HttpReplies.h"
 #include "bridge/store/DeliveryStore.h"
+#include "bridge/views/RecordViews.h"
 #include "mapping/Encoding.h"
 
 #include <Poco/Net/HTTPServerRequest.h>

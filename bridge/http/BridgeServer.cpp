@@ -2,13 +2,13 @@
 
 #include "bridge/InputError.h"
 #include "bridge/Log.h"
-#include "bridge/http/DocumentHandler.h"
 #include "bridge/http/AdminHandler.h"
 #include "bridge/http/AdminToken.h"
 #include "bridge/http/ConnectionWatchdog.h"
+#include "bridge/http/DataSourceHandler.h"
+#include "bridge/http/DocumentHandler.h"
 #include "bridge/http/HttpReplies.h"
 #include "bridge/http/ReceiveLoop.h"
-#include "bridge/http/DataSourceHandler.h"
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerConnection.h>

@@ -3,10 +3,10 @@
 // Grants, 401 for strangers, one 404 for every refusal, expired grants, an endpoint that is
 // down at first, a checksum mismatch, an unknown peer. Time moves through a ManualClock.
 #include "bridge/documents/DocumentCopier.h"
-#include "bridge/http/DocumentHandler.h"
 #include "bridge/documents/DocumentHeaders.h"
 #include "bridge/documents/PeerAuthentication.h"
 #include "bridge/http/BridgeServer.h"
+#include "bridge/http/DocumentHandler.h"
 #include "bridge/store/ContactExtrasStore.h"
 #include "bridge/store/ContactStore.h"
 #include "bridge/store/DocumentCopyStore.h"

@@ -1,6 +1,6 @@
 // The SQLite store through POCO Data: migrations, write transactions, contacts import.
-#include "bridge/activation/ContactImport.h"
 #include "bridge/InputError.h"
+#include "bridge/activation/ContactImport.h"
 #include "bridge/receive/ReceivedPosts.h"
 #include "bridge/store/ContactStore.h"
 #include "bridge/store/DataSourceStore.h"
