@@ -65,12 +65,15 @@ std::int64_t checkRows(const std::filesystem::path& file, mapping::PostedRowForm
 }
 
 void count(const PostIntake::Post& post, DataSourceImportCounts& counts) {
-    const PostReply& reply = *post.reply;
     const ReceivedContact& received = post.received;
-    if (reply.status == Poco::Net::HTTPResponse::HTTP_INTERNAL_SERVER_ERROR ||
-        (reply.status != Poco::Net::HTTPResponse::HTTP_OK &&
-         reply.status != Poco::Net::HTTPResponse::HTTP_SEE_OTHER &&
-         received.match != MatchOutcome::Rejected)) {
+    // Stored (200, or 303 to a redirect) or rejected as a duplicate (409); anything else is a
+    // row refused before storing or whose storing failed.
+    using Poco::Net::HTTPResponse;
+    HTTPResponse::HTTPStatus status = post.reply->status;
+    bool taken =
+        status == HTTPResponse::HTTP_OK || status == HTTPResponse::HTTP_SEE_OTHER ||
+        (status == HTTPResponse::HTTP_CONFLICT && received.match == MatchOutcome::Rejected);
+    if (!taken) {
         ++counts.failed;
         return;
     }

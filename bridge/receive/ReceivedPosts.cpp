@@ -111,7 +111,8 @@ void ReceivedPosts::storeIn(Poco::Data::Session& session, PostToStore& post) {
         }
     }
     Hops incoming = Hops::parse(post.hops);
-    std::string identity = sourceIdentity(incoming);
+    // Only de-dupe needs the sender's identity.
+    std::string identity = source.dedupe.enabled() ? sourceIdentity(incoming) : std::string();
     result.ignoredKeys = *post.ignoredKeys;
     contact.accountId = source.accountId;
     if (source.dedupe.enabled()) {

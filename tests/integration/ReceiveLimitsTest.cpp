@@ -8,29 +8,22 @@
 #include "bridge/store/ContactStore.h"
 #include "bridge/store/DataSourceStore.h"
 #include "support/BridgeCommands.h"
+#include "support/PostClient.h"
 #include "support/TempDir.h"
 
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/StreamSocket.h>
-#include <Poco/StreamCopier.h>
 
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
 
 using namespace dpp::bridge;
+using dpp::testing::Answer;
+using dpp::testing::sendRequest;
 using dpp::testing::TempDir;
 using namespace std::chrono_literals;
 
 namespace {
-
-struct Answer {
-    int status = 0;
-    std::string body;
-    std::string retryAfter;
-};
 
 struct LimitsFixture {
     TempDir dir;
@@ -62,18 +55,7 @@ struct LimitsFixture {
 
     Answer post(const DataSource& to, const std::string& body,
                 const std::string& contentType = "application/x-www-form-urlencoded") {
-        Poco::Net::HTTPClientSession session("127.0.0.1", server->port());
-        Poco::Net::HTTPRequest request("POST", to.postingPath(), Poco::Net::HTTPMessage::HTTP_1_1);
-        request.setContentType(contentType);
-        request.setContentLength(static_cast<std::streamsize>(body.size()));
-        session.sendRequest(request) << body;
-        Poco::Net::HTTPResponse response;
-        std::istream& in = session.receiveResponse(response);
-        Answer answer;
-        answer.status = response.getStatus();
-        answer.retryAfter = response.get("Retry-After", "");
-        Poco::StreamCopier::copyToString(in, answer.body);
-        return answer;
+        return sendRequest(server->port(), "POST", to.postingPath(), body, contentType);
     }
     std::int64_t stored() { return ContactStore(*database).countContacts(2002); }
 
@@ -179,7 +161,7 @@ BOOST_AUTO_TEST_CASE(posts_beyond_the_rate_are_429_and_other_sources_go_on) {
     BOOST_TEST(taken >= 3);
     BOOST_TEST(taken < 20);
     BOOST_TEST(refused.status == 429);
-    BOOST_TEST(refused.retryAfter == "1");
+    BOOST_TEST(refused.headers["Retry-After"] == "1");
     BOOST_TEST(contains(refused.body, "server.posts_per_second"), refused.body);
     // The other data source has its own allowance.
     BOOST_TEST(post(other, "firstname=Other").status == 200);
